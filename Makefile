@@ -1,0 +1,41 @@
+# Two commands: `make plan` (the default week) and `make test` (the suite).
+# Both set up a local virtual environment first; nothing else is needed but
+# Python 3.11+, pip and (for the browser test) Debian's apt.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+SCENARIO ?= scenarios/nordjylland.yaml
+OUT    ?= out/nordjylland
+JOBS   ?= 2
+
+.PHONY: plan test setup chromium bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+plan: $(STAMP)
+	$(BIN)/mobilstation plan $(SCENARIO) --out $(OUT)
+
+# The browser test needs Chromium; install Debian's when it is missing and we can.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "warning: could not install chromium; the browser test will be skipped"; \
+	    else echo "warning: chromium not found and cannot install it; the browser test will be skipped"; fi; }
+
+test: $(STAMP) chromium
+	$(BIN)/python -m pytest -n $(JOBS) --nbmake tests notebooks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/top.py ../shared/bench/top ../shared/bench/toptw --bks ../shared/bench/BKS.csv --time-limit 10 --json bench-out/top.json
+
+clean:
+	rm -rf $(VENV) out .pytest_cache
