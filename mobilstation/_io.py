@@ -68,3 +68,29 @@ def atomic_directory(target: str | os.PathLike[str]) -> Iterator[Path]:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary file name next to ``target`` that replaces it on success.
+
+    For writers that need a file name rather than bytes (SQLite/GeoPackage via
+    GDAL): they write the temporary file, which is renamed over ``target``
+    only if the block finishes; on any exception it is removed and ``target``
+    is left as it was. The temporary name keeps ``target``'s suffix so
+    drivers chosen by extension still work.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    suffix = f".tmp{target.suffix}"
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=suffix, dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()  # the writer creates it; some drivers refuse an existing empty file
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise

@@ -1,0 +1,519 @@
+"""An independent feasibility check of a plan record, trusting nothing the solver says.
+
+It reads only :class:`mobilstation.plan.PlanRecord` and recomputes every rule
+from the raw routes, stops, legs, shifts and hours; it imports nothing from
+``mobilstation.optimize``. Use it in tests: ``assert check_plan(plan) == []``.
+Each violation is one human-readable sentence naming the route, stop,
+officer or municipality and the numbers that disagree.
+
+Rules (times in minutes since local midnight, shown as HH:MM):
+
+Routes
+  * the route's vehicle exists, its depot is the vehicle's home station, its
+    date is a planned date and its weekday is that date's ISO weekday; at
+    most one route per vehicle and date; stops are numbered 1..n;
+  * a route with n stops has n + 1 legs connecting depot -> stop 1 -> ...
+    -> stop n -> depot by id; an empty route has no legs;
+  * times add up leg by leg: the first leg departs at ``departure``;
+    arrival = leg departure + leg minutes; start lies in one of the site's
+    windows and start = max(arrival, open of that window) (no idle time
+    beyond waiting for the window to open); wait = start - arrival;
+    end = start + the site's service minutes; the next leg departs at end;
+    ``return`` = last leg departure + its minutes;
+  * ``*_iso`` strings are the same local times in the plan's time zone, with
+    the offset in force at that moment;
+  * shift held: departure >= shift[0], return <= shift[1], and
+    return - departure <= ``max_work_min``;
+  * ``travel_min``/``travel_m``/``service_min`` equal the sums over legs/stops;
+  * the site's weekdays allow the route's weekday (empty = any).
+
+Sites over the week
+  * no site visited more than ``weekly_max`` times; visits of one site are
+    at least ``min_gap_days`` days apart (two on one day are 0 days apart);
+  * a mandatory site is visited on or before its ``deadline`` (any planned
+    day when it has none);
+  * skills: every skill a visited site needs (``site.skills``, e.g.
+    ``"traffic"``) is held by at least one crew member of that route.
+
+Municipality quotas (``plan.municipalities``)
+  * visits = mobile-station stops at sites of the municipality >= quota_visits;
+  * hours = mobile service hours (stop end - start) + lokalbetjent patrol
+    hours (``plan.hours`` minutes / 60) in the municipality >= quota_hours
+    (travel never counts).
+
+Crews and officers
+  * a route with stops has exactly the vehicle's ``crew_size`` distinct,
+    known officers; each has a ``"mobile"`` shift on the route's date
+    covering departure..return (and naming this route when it names one);
+  * an officer's shifts do not overlap; a duty day (all shifts on one date)
+    spans at most ``max_shift_hours`` from first start to last end; between
+    the last end of one duty day and the first start of the next there are
+    at least ``min_rest_hours``; the week's shift time totals at most
+    ``weekly_hours``;
+  * patrol minutes allocated to an officer on a date fit in their patrol
+    shifts that date (undated allocations fit in the week's patrol shifts);
+    allocations name a known site in the stated municipality.
+
+Ferries and islands
+  * every link id on a leg exists; a leg that uses a ferry link (link kind
+    ``"ferry"``) has ``ferry=True`` and at least the link's ``crossing_min``
+    minutes (the wait may be shorter when a timetable is used, the crossing
+    never); a leg with ``ferry=True`` uses a ferry link;
+  * island rule: sites with ``meta["island"]`` true lie on an island; a leg
+    between an island point and a mainland point (stations are mainland) must
+    be a ferry leg. Legs between two island points need no ferry (one island
+    per plan is assumed: the rule does not tell islands apart).
+
+Unvisited
+  * every listed site exists, is listed once with a non-empty reason and is
+    not visited; with ``require_all_explained`` every site not visited must
+    be listed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+from mobilstation.plan import PlanRecord, Route, SiteRecord
+
+EPS = 1e-6
+
+
+def _hm(minute: int) -> str:
+    sign = "-" if minute < 0 else ""
+    minute = abs(minute)
+    return f"{sign}{minute // 60:02d}:{minute % 60:02d}"
+
+
+def _local(day: str, minute: int, tz: ZoneInfo) -> datetime:
+    return datetime.combine(date.fromisoformat(day), time(0), tzinfo=tz) + timedelta(minutes=minute)
+
+
+def _check_iso(where: str, field: str, text: str, day: str, minute: int, tz: ZoneInfo) -> list[str]:
+    expected = _local(day, minute, tz)
+    try:
+        got = datetime.fromisoformat(text)
+    except ValueError:
+        return [f"{where}: {field} {text!r} is not an ISO 8601 datetime"]
+    if got.tzinfo is None:
+        return [f"{where}: {field} {text!r} has no UTC offset"]
+    if (
+        got != expected
+        or got.utcoffset() != expected.utcoffset()
+        or got.replace(tzinfo=None) != expected.replace(tzinfo=None)
+    ):
+        return [f"{where}: {field} {text!r} is not {expected.isoformat()} ({day} {_hm(minute)} local)"]
+    return []
+
+
+def _check_route(plan: PlanRecord, route: Route, sites: dict[str, SiteRecord], tz: ZoneInfo) -> list[str]:
+    out: list[str] = []
+    rid = f"route {route.id}"
+    vehicles = {v.id: v for v in plan.vehicles}
+    vehicle = vehicles.get(route.vehicle_id)
+    if vehicle is None:
+        out.append(f"{rid}: unknown vehicle {route.vehicle_id!r}")
+    elif route.depot_id != vehicle.home_station_id:
+        out.append(
+            f"{rid}: depot {route.depot_id!r} is not vehicle {vehicle.id}'s home station "
+            f"{vehicle.home_station_id!r}"
+        )
+    if route.depot_id not in {s.id for s in plan.stations}:
+        out.append(f"{rid}: depot {route.depot_id!r} is not a station of the plan")
+    if route.date not in plan.scenario.dates:
+        out.append(f"{rid}: date {route.date} is not a planned date {plan.scenario.dates}")
+    weekday = date.fromisoformat(route.date).isoweekday()
+    if route.weekday != weekday:
+        out.append(f"{rid}: weekday {route.weekday} but {route.date} is ISO weekday {weekday}")
+
+    stops = route.stops
+    if [s.seq for s in stops] != list(range(1, len(stops) + 1)):
+        out.append(f"{rid}: stops numbered {[s.seq for s in stops]}, expected 1..{len(stops)} in order")
+    unknown = [s.site_id for s in stops if s.site_id not in sites]
+    if unknown:
+        out.append(f"{rid}: unknown site(s) {unknown}")
+        return out
+
+    # shift and working time hold even for an empty route
+    if route.departure < route.shift[0]:
+        out.append(f"{rid}: departs {_hm(route.departure)} before the shift opens at {_hm(route.shift[0])}")
+    if route.return_ > route.shift[1]:
+        out.append(f"{rid}: returns {_hm(route.return_)} after the shift closes at {_hm(route.shift[1])}")
+    if route.return_ < route.departure:
+        out.append(f"{rid}: returns {_hm(route.return_)} before it departs {_hm(route.departure)}")
+    if route.return_ - route.departure > route.max_work_min:
+        out.append(
+            f"{rid}: working time {route.return_ - route.departure} min exceeds max_work_min "
+            f"{route.max_work_min}"
+        )
+
+    if not stops:
+        if route.legs:
+            out.append(f"{rid}: no stops but {len(route.legs)} legs")
+        if route.travel_min or route.travel_m or route.service_min:
+            out.append(
+                f"{rid}: no stops but totals travel_min={route.travel_min}, travel_m={route.travel_m}, "
+                f"service_min={route.service_min}"
+            )
+        return out
+
+    legs = route.legs
+    if len(legs) != len(stops) + 1:
+        out.append(f"{rid}: {len(legs)} legs for {len(stops)} stops (expected {len(stops) + 1})")
+        return out
+
+    # legs connect depot -> stops -> depot
+    chain = [route.depot_id] + [s.site_id for s in stops] + [route.depot_id]
+    for i, leg in enumerate(legs):
+        if (leg.from_id, leg.to_id) != (chain[i], chain[i + 1]):
+            out.append(
+                f"{rid}: leg {i + 1} goes {leg.from_id} -> {leg.to_id}, expected "
+                f"{chain[i]} -> {chain[i + 1]} (legs do not connect)"
+            )
+        if leg.minutes < 0 or leg.metres < 0:
+            out.append(f"{rid}: leg {i + 1} has negative minutes/metres ({leg.minutes}, {leg.metres})")
+
+    # times add up leg by leg
+    if legs[0].depart != route.departure:
+        out.append(
+            f"{rid}: first leg departs {_hm(legs[0].depart)}, route departure is {_hm(route.departure)}"
+        )
+    for i, stop in enumerate(stops):
+        site = sites[stop.site_id]
+        where = f"{rid} stop {stop.seq} ({site.id})"
+        leg = legs[i]
+        expected_arrival = leg.depart + leg.minutes
+        if stop.arrival != expected_arrival:
+            out.append(
+                f"{where}: arrival {_hm(stop.arrival)} but leg departs {_hm(leg.depart)} + "
+                f"{leg.minutes} min = {_hm(expected_arrival)}"
+            )
+        window = next((w for w in site.windows if w[0] <= stop.start <= w[1]), None)
+        if window is None:
+            out.append(
+                f"{where}: start {_hm(stop.start)} is outside every window "
+                f"{[[_hm(a), _hm(b)] for a, b in site.windows]}"
+            )
+        else:
+            expected_start = max(stop.arrival, window[0])
+            if stop.start != expected_start:
+                out.append(
+                    f"{where}: start {_hm(stop.start)} but max(arrival {_hm(stop.arrival)}, window open "
+                    f"{_hm(window[0])}) = {_hm(expected_start)}"
+                )
+        if stop.start < stop.arrival:
+            out.append(f"{where}: start {_hm(stop.start)} before arrival {_hm(stop.arrival)}")
+        if stop.wait_min != stop.start - stop.arrival:
+            out.append(f"{where}: wait_min {stop.wait_min} but start - arrival = {stop.start - stop.arrival}")
+        if stop.end != stop.start + site.service_min:
+            out.append(
+                f"{where}: end {_hm(stop.end)} but start {_hm(stop.start)} + service {site.service_min} min "
+                f"= {_hm(stop.start + site.service_min)}"
+            )
+        if legs[i + 1].depart != stop.end:
+            out.append(
+                f"{where}: next leg departs {_hm(legs[i + 1].depart)}, not at the end of service "
+                f"{_hm(stop.end)}"
+            )
+        if site.days and route.weekday not in site.days:
+            out.append(f"{where}: visited on ISO weekday {route.weekday}, site allows only {site.days}")
+        out += _check_iso(where, "arrival_iso", stop.arrival_iso, route.date, stop.arrival, tz)
+        out += _check_iso(where, "start_iso", stop.start_iso, route.date, stop.start, tz)
+        out += _check_iso(where, "end_iso", stop.end_iso, route.date, stop.end, tz)
+    expected_return = legs[-1].depart + legs[-1].minutes
+    if route.return_ != expected_return:
+        out.append(
+            f"{rid}: return {_hm(route.return_)} but last leg departs {_hm(legs[-1].depart)} + "
+            f"{legs[-1].minutes} min = {_hm(expected_return)}"
+        )
+
+    # totals
+    if route.travel_min != sum(leg.minutes for leg in legs):
+        out.append(f"{rid}: travel_min {route.travel_min} but legs sum to {sum(leg.minutes for leg in legs)}")
+    if route.travel_m != sum(leg.metres for leg in legs):
+        out.append(f"{rid}: travel_m {route.travel_m} but legs sum to {sum(leg.metres for leg in legs)}")
+    service = sum(s.end - s.start for s in stops)
+    if route.service_min != service:
+        out.append(f"{rid}: service_min {route.service_min} but stops sum to {service}")
+
+    out += _check_ferries(plan, route, sites)
+    out += _check_crew(plan, route, sites)
+    return out
+
+
+def _check_ferries(plan: PlanRecord, route: Route, sites: dict[str, SiteRecord]) -> list[str]:
+    out: list[str] = []
+    links = {lk.id: lk for lk in plan.links}
+
+    def island(pid: str) -> bool:
+        return pid in sites and bool(sites[pid].meta.get("island"))
+
+    for i, leg in enumerate(route.legs, start=1):
+        where = f"route {route.id} leg {i} ({leg.from_id} -> {leg.to_id})"
+        ferries = []
+        for link_id in leg.links:
+            link = links.get(link_id)
+            if link is None:
+                out.append(f"{where}: unknown link {link_id!r}")
+            elif link.kind == "ferry":
+                ferries.append(link)
+        for link in ferries:
+            if not leg.ferry:
+                out.append(f"{where}: uses ferry {link.id} but ferry=False")
+            if leg.minutes < link.crossing_min:
+                out.append(
+                    f"{where}: {leg.minutes} min is shorter than the ferry crossing {link.id} "
+                    f"({link.crossing_min} min)"
+                )
+        if leg.ferry and not ferries:
+            out.append(f"{where}: ferry=True but the leg uses no ferry link")
+        if island(leg.from_id) != island(leg.to_id) and not (leg.ferry and ferries):
+            out.append(f"{where}: connects an island and the mainland without a ferry")
+    return out
+
+
+def _check_crew(plan: PlanRecord, route: Route, sites: dict[str, SiteRecord]) -> list[str]:
+    out: list[str] = []
+    rid = f"route {route.id}"
+    vehicle = next((v for v in plan.vehicles if v.id == route.vehicle_id), None)
+    officers = {o.id: o for o in plan.officers}
+    if len(set(route.crew)) != len(route.crew):
+        out.append(f"{rid}: crew lists an officer twice {route.crew}")
+    if vehicle is not None and len(set(route.crew)) != vehicle.crew_size:
+        out.append(
+            f"{rid}: crew of {len(set(route.crew))} {route.crew}, vehicle {vehicle.id} needs "
+            f"{vehicle.crew_size}"
+        )
+    skills: set[str] = set()
+    for oid in route.crew:
+        officer = officers.get(oid)
+        if officer is None:
+            out.append(f"{rid}: unknown crew member {oid!r}")
+            continue
+        skills |= set(officer.skills)
+        covering = [
+            s
+            for s in officer.shifts
+            if s.duty == "mobile"
+            and s.date == route.date
+            and s.start <= route.departure
+            and s.end >= route.return_
+            and s.route_id in (None, route.id)
+        ]
+        if not covering:
+            out.append(
+                f"{rid}: crew member {oid} has no mobile shift on {route.date} covering "
+                f"{_hm(route.departure)}-{_hm(route.return_)}"
+            )
+    for stop in route.stops:
+        missing = set(sites[stop.site_id].skills) - skills
+        if missing:
+            out.append(
+                f"{rid} stop {stop.seq} ({stop.site_id}): needs skill(s) {sorted(missing)} "
+                f"that no crew member {route.crew} has"
+            )
+    return out
+
+
+def _check_week(plan: PlanRecord, sites: dict[str, SiteRecord]) -> list[str]:
+    out: list[str] = []
+    seen_vehicle_days: set[tuple[str, str]] = set()
+    visit_dates: dict[str, list[str]] = defaultdict(list)
+    for route in plan.routes:
+        key = (route.vehicle_id, route.date)
+        if key in seen_vehicle_days:
+            out.append(f"vehicle {route.vehicle_id} has more than one route on {route.date}")
+        seen_vehicle_days.add(key)
+        for stop in route.stops:
+            visit_dates[stop.site_id].append(route.date)
+    if len({r.id for r in plan.routes}) != len(plan.routes):
+        out.append("route ids are not unique")
+
+    for site_id, dates in visit_dates.items():
+        site = sites.get(site_id)
+        if site is None:
+            continue
+        if len(dates) > site.weekly_max:
+            out.append(f"site {site_id}: visited {len(dates)} times, weekly_max is {site.weekly_max}")
+        ordered = sorted(date.fromisoformat(d) for d in dates)
+        for a, b in pairwise(ordered):
+            if (b - a).days < site.min_gap_days:
+                out.append(
+                    f"site {site_id}: visits on {a} and {b} are {(b - a).days} days apart, "
+                    f"min_gap_days is {site.min_gap_days}"
+                )
+    for site in plan.sites:
+        if not site.mandatory:
+            continue
+        dates = sorted(visit_dates.get(site.id, []))
+        if not dates:
+            out.append(f"site {site.id}: mandatory but not visited")
+        elif site.deadline is not None and dates[0] > site.deadline:
+            out.append(f"site {site.id}: mandatory by {site.deadline} but first visited {dates[0]}")
+
+    # municipality quotas
+    visits: dict[str, int] = defaultdict(int)
+    minutes: dict[str, float] = defaultdict(float)
+    for route in plan.routes:
+        for stop in route.stops:
+            if stop.site_id in sites:
+                code = sites[stop.site_id].municipality_code
+                visits[code] += 1
+                minutes[code] += stop.end - stop.start
+    for h in plan.hours:
+        minutes[h.municipality_code] += h.minutes
+    for m in plan.municipalities:
+        if visits[m.code] < m.quota_visits:
+            out.append(f"quota {m.name} ({m.code}): {visits[m.code]} visits, {m.quota_visits} required")
+        hours = minutes[m.code] / 60
+        if hours < m.quota_hours - EPS:
+            out.append(
+                f"quota {m.name} ({m.code}): {hours:.2f} hours (mobile service + patrol), "
+                f"{m.quota_hours:g} required"
+            )
+
+    # unvisited
+    listed: set[str] = set()
+    for u in plan.unvisited:
+        if u.site_id not in sites:
+            out.append(f"unvisited: unknown site {u.site_id!r}")
+        if u.site_id in listed:
+            out.append(f"unvisited: site {u.site_id} listed twice")
+        listed.add(u.site_id)
+        if u.site_id in visit_dates:
+            out.append(
+                f"unvisited: site {u.site_id} is listed as unvisited but visited on "
+                f"{sorted(visit_dates[u.site_id])}"
+            )
+        if not u.reason.strip():
+            out.append(f"unvisited: site {u.site_id} has no reason")
+    return out
+
+
+def _check_officers(plan: PlanRecord, max_shift_hours: float, min_rest_hours: float) -> list[str]:
+    out: list[str] = []
+    routes = {r.id: r for r in plan.routes}
+    sites = {s.id: s for s in plan.sites}
+    base = {d: i for i, d in enumerate(sorted(plan.scenario.dates))}
+    for officer in plan.officers:
+        who = f"officer {officer.id} ({officer.name})"
+
+        def absolute(day: str, minute: int) -> int:
+            return date.fromisoformat(day).toordinal() * 1440 + minute
+
+        shifts = sorted(officer.shifts, key=lambda s: (s.date, s.start, s.end))
+        for s in shifts:
+            if s.date not in base:
+                out.append(f"{who}: shift on {s.date}, which is not a planned date")
+            if s.end <= s.start:
+                out.append(f"{who}: shift on {s.date} ends {_hm(s.end)} before it starts {_hm(s.start)}")
+            if s.duty == "mobile":
+                route = routes.get(s.route_id or "")
+                if s.route_id is not None and route is None:
+                    out.append(f"{who}: mobile shift on {s.date} names unknown route {s.route_id!r}")
+                elif route is not None and officer.id not in route.crew:
+                    out.append(
+                        f"{who}: mobile shift on {s.date} names route {route.id} but is not in its crew"
+                    )
+        for a, b in pairwise(shifts):
+            if absolute(b.date, b.start) < absolute(a.date, a.end):
+                out.append(
+                    f"{who}: shifts overlap: {a.date} {_hm(a.start)}-{_hm(a.end)} ({a.duty}) and "
+                    f"{b.date} {_hm(b.start)}-{_hm(b.end)} ({b.duty})"
+                )
+        days: dict[str, list] = defaultdict(list)
+        for s in shifts:
+            days[s.date].append(s)
+        spans = []
+        for day in sorted(days):
+            first = min(s.start for s in days[day])
+            last = max(s.end for s in days[day])
+            spans.append((day, first, last))
+            if last - first > max_shift_hours * 60 + EPS:
+                out.append(
+                    f"{who}: duty on {day} spans {_hm(first)}-{_hm(last)} = {(last - first) / 60:.2f} h, "
+                    f"more than {max_shift_hours:g} h"
+                )
+        for (d1, _, end1), (d2, start2, _) in pairwise(spans):
+            rest = absolute(d2, start2) - absolute(d1, end1)
+            if rest < min_rest_hours * 60 - EPS:
+                out.append(
+                    f"{who}: rest between {d1} {_hm(end1)} and {d2} {_hm(start2)} is {rest / 60:.2f} h, "
+                    f"less than {min_rest_hours:g} h"
+                )
+        total = sum(s.end - s.start for s in shifts)
+        if total > officer.weekly_hours * 60 + EPS:
+            out.append(
+                f"{who}: {total / 60:.2f} h of shifts this week, more than weekly_hours "
+                f"{officer.weekly_hours:g}"
+            )
+
+        # patrol allocations fit in patrol shifts
+        patrol_by_day: dict[str | None, int] = defaultdict(int)
+        for s in shifts:
+            if s.duty == "patrol":
+                patrol_by_day[s.date] += s.end - s.start
+        alloc_by_day: dict[str | None, int] = defaultdict(int)
+        for h in plan.hours:
+            if h.officer_id != officer.id:
+                continue
+            alloc_by_day[h.date] += h.minutes
+            site = sites.get(h.area_id)
+            if site is None:
+                out.append(f"{who}: patrol allocation names unknown area {h.area_id!r}")
+            elif site.municipality_code != h.municipality_code:
+                out.append(
+                    f"{who}: patrol area {h.area_id} lies in {site.municipality_code}, allocation says "
+                    f"{h.municipality_code}"
+                )
+            if h.minutes < 0:
+                out.append(f"{who}: negative patrol minutes in {h.area_id}")
+        for day, minutes in alloc_by_day.items():
+            if day is None:
+                continue
+            if minutes > patrol_by_day.get(day, 0):
+                out.append(
+                    f"{who}: {minutes} patrol minutes allocated on {day} but patrol shifts that day last "
+                    f"{patrol_by_day.get(day, 0)} min"
+                )
+        week_alloc = sum(alloc_by_day.values())
+        week_patrol = sum(patrol_by_day.values())
+        if week_alloc > week_patrol:
+            out.append(
+                f"{who}: {week_alloc} patrol minutes allocated in the week but patrol shifts last "
+                f"{week_patrol} min"
+            )
+    known = {o.id for o in plan.officers}
+    for h in plan.hours:
+        if h.officer_id not in known:
+            out.append(f"patrol allocation for unknown officer {h.officer_id!r} in {h.area_id}")
+    return out
+
+
+def check_plan(
+    plan: PlanRecord,
+    *,
+    max_shift_hours: float = 10.0,
+    min_rest_hours: float = 11.0,
+    require_all_explained: bool = False,
+) -> list[str]:
+    """Every rule of the module docstring that ``plan`` breaks, as sentences; [] when feasible."""
+    tz = ZoneInfo(plan.timezone)
+    sites = {s.id: s for s in plan.sites}
+    out: list[str] = []
+    if len(sites) != len(plan.sites):
+        out.append("site ids are not unique")
+    for route in sorted(plan.routes, key=lambda r: (r.vehicle_id, r.date)):
+        out += _check_route(plan, route, sites, tz)
+    out += _check_week(plan, sites)
+    out += _check_officers(plan, max_shift_hours, min_rest_hours)
+    if require_all_explained:
+        visited = {s.site_id for r in plan.routes for s in r.stops}
+        listed = {u.site_id for u in plan.unvisited}
+        missing = sorted(set(sites) - visited - listed)
+        if missing:
+            out.append(f"unvisited: site(s) {missing} are neither visited nor listed with a reason")
+    return out
