@@ -1,0 +1,505 @@
+"""Read and cross-check every file of one geodata directory (cached per file stamps).
+
+One reader per file; each validates its rows (see :mod:`._validate`) and the
+readers together check the files against each other: every ``komkode`` must
+be a municipality, every point must lie on the municipality its row names (or
+within :data:`DEFAULT_TOLERANCE_M` of it), every excluded town must exist.
+:func:`load_data` returns everything for one directory; it is cached on the
+files' (name, mtime, size), so an edited file is re-read.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from shapely.geometry.base import BaseGeometry
+
+from mobilstation.errors import GeodataError
+from mobilstation.geo import _validate as v
+from mobilstation.geo._locate import Locator
+from mobilstation.geo.model import Link, PostalDistrict, Station, Town
+from mobilstation.geo.projection import geometry_to_metric
+
+Label = Callable[[str | None], str]
+Stamp = tuple[tuple[str, int, int], ...]
+
+#: Environment variable that points the loader at another geodata directory.
+DATA_DIR_ENV = "MOBILSTATION_GEODATA"
+
+#: Metres a point may lie off the generalised (1:500,000) coast and still count as on land.
+DEFAULT_TOLERANCE_M = 1000.0
+
+#: A link belongs to a district when both its ends lie within this many metres of the district.
+LINK_REACH_M = 5000.0
+
+KOMMUNER_FILE = "denmark_kommuner.geojson"
+POLITIKREDSE_FILE = "denmark_politikredse.geojson"
+POSTNUMRE_FILE = "denmark_postnumre.geojson"
+TOWNS_FILE = "denmark_towns.csv"
+EXTRA_FILE = "extra_places.csv"
+EXCLUDED_FILE = "excluded_towns.csv"
+POPULATION_FILE = "municipality_population.csv"
+NAMES_FILE = "municipality_names.csv"
+LINKS_FILE = "links.csv"
+STATIONS_GLOB = "*police_stations.csv"
+
+_EXPECTED = {
+    POLITIKREDSE_FILE: "GeoJSON police districts with properties nr, navn",
+    KOMMUNER_FILE: "GeoJSON municipalities with properties komkode, navn, politikreds_nr",
+    POSTNUMRE_FILE: "GeoJSON postal districts with properties postnr, navn, komkode",
+    TOWNS_FILE: "CSV of towns with columns geonameid, name, lat, lon, population, komkode",
+    EXTRA_FILE: "CSV of extra places with columns id, name, lat, lon, population, komkode, source",
+    EXCLUDED_FILE: "CSV of excluded GeoNames towns with columns geonameid, reason",
+    POPULATION_FILE: "CSV of municipality populations with columns komkode, navn, population, year, source",
+    NAMES_FILE: "CSV of municipality names with columns komkode, name",
+    LINKS_FILE: (
+        "CSV of bridges, tunnels and ferries with columns id, name, kind, "
+        "a_name, a_lat, a_lon, b_name, b_lat, b_lon, crossing_min"
+    ),
+}
+_LINK_KINDS = ("bridge", "tunnel", "ferry")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_GEONAMES_SOURCE = "GeoNames (geonames.org), CC BY 4.0"
+
+
+def default_data_dir() -> Path:
+    """``$MOBILSTATION_GEODATA`` if set, else the ``geodata/`` directory of the project."""
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "geodata"
+
+
+@dataclass(frozen=True, eq=False)
+class Kommune:
+    """A municipality as the DAGI file has it; ``metric`` is its EPSG:25832 geometry."""
+
+    code: str
+    dagi_name: str
+    district: int
+    geometry: BaseGeometry
+    metric: BaseGeometry
+
+
+@dataclass(frozen=True, eq=False)
+class GeoData:
+    """Everything read from one geodata directory, validated and cross-checked.
+
+    ``names`` maps komkode to the name shown to people; ``population`` maps
+    komkode to (inhabitants, source) where a table gives them; ``towns``
+    already lacks the excluded rows and includes the extra places.
+    """
+
+    root: Path
+    districts: dict[int, str]
+    kommuner: dict[str, Kommune]
+    names: dict[str, str]
+    population: dict[str, tuple[int, str]]
+    towns: tuple[Town, ...]
+    stations: tuple[Station, ...]
+    postal: tuple[PostalDistrict, ...]
+    links: tuple[Link, ...]
+    locator: Locator
+
+
+def stamp(root: Path) -> Stamp:
+    """(name, mtime, size) of every input file; raises for a missing one."""
+    if not root.is_dir():
+        raise GeodataError(
+            f"{root}: geodata directory not found (expected the files listed in geodata/README.md)"
+        )
+    files = [v.require_file(root / name, expected) for name, expected in _EXPECTED.items()]
+    stations = sorted(p for p in root.glob(STATIONS_GLOB) if p.is_file())
+    if not stations:
+        raise GeodataError(
+            f"{root}: no police stations file (expected at least one file matching '{STATIONS_GLOB}' "
+            "with columns id, name, kind, komkode, lat, lon)"
+        )
+    out = []
+    for p in files + stations:
+        st = p.stat()
+        out.append((p.name, st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+def _read_districts(path: Path) -> dict[int, str]:
+    problems = v.Problems(path)
+    out: dict[int, str] = {}
+    for f in v.read_geojson(path, ["nr", "navn"]):
+        nr = f.properties["nr"]
+        if isinstance(nr, bool) or not isinstance(nr, int | str) or not str(nr).strip().isdigit():
+            problems.add(f.where, f"property nr = {nr!r} is not a whole number")
+            continue
+        nr = int(nr)
+        if nr in out:
+            problems.add(f.where, f"district nr {nr} appears twice")
+            continue
+        out[nr] = str(f.properties["navn"]).strip()
+    problems.raise_if_any()
+    if not out:
+        raise GeodataError(f"{path}: no police districts (expected at least one feature)")
+    return out
+
+
+def _read_kommuner(path: Path, districts: dict[int, str]) -> dict[str, Kommune]:
+    problems = v.Problems(path)
+    out: dict[str, Kommune] = {}
+    for f in v.read_geojson(path, ["komkode", "navn", "politikreds_nr"]):
+        code = v.komkode(str(f.properties["komkode"]))
+        nr = f.properties["politikreds_nr"]
+        if code is None:
+            problems.add(f.where, f"komkode {f.properties['komkode']!r} is not a 4-digit municipality code")
+            continue
+        if code in out:
+            problems.add(f.where, f"komkode {code} appears twice")
+            continue
+        try:
+            nr = int(nr)
+        except (TypeError, ValueError):
+            problems.add(f.where, f"politikreds_nr {nr!r} is not a whole number")
+            continue
+        if nr not in districts:
+            problems.add(
+                f.where,
+                f"politikreds_nr {nr} of {code} is not a district in {POLITIKREDSE_FILE} "
+                f"(known: {', '.join(map(str, sorted(districts)))})",
+            )
+            continue
+        out[code] = Kommune(
+            code, str(f.properties["navn"]).strip(), nr, f.geometry, geometry_to_metric(f.geometry)
+        )
+    problems.raise_if_any()
+    return out
+
+
+def _read_population(
+    path: Path, kommuner: dict[str, Kommune]
+) -> tuple[dict[str, tuple[int, str]], dict[str, str]]:
+    problems = v.Problems(path)
+    pops: dict[str, tuple[int, str]] = {}
+    names: dict[str, str] = {}
+    for row in v.read_csv(path, ["komkode", "navn", "population", "year", "source"]):
+        code = v.code_field(row, "komkode", problems)
+        pop = v.integer(row, "population", problems, lo=0)
+        name = v.text(row, "navn", problems)
+        if code is None or pop is None or name is None:
+            continue
+        if code not in kommuner:
+            problems.add(row.where, f"komkode {code} is not a municipality in {KOMMUNER_FILE}")
+            continue
+        if code in pops:
+            problems.add(row.where, f"komkode {code} appears twice")
+            continue
+        year = row.values["year"] or "not stated"
+        pops[code] = (pop, f"{row.values['source']} (reference date: {year})")
+        names[code] = name
+    problems.raise_if_any()
+    return pops, names
+
+
+def _read_names(path: Path, kommuner: dict[str, Kommune]) -> dict[str, str]:
+    problems = v.Problems(path)
+    out: dict[str, str] = {}
+    for row in v.read_csv(path, ["komkode", "name"]):
+        code = v.code_field(row, "komkode", problems)
+        name = v.text(row, "name", problems)
+        if code is None or name is None:
+            continue
+        if code not in kommuner:
+            problems.add(row.where, f"komkode {code} is not a municipality in {KOMMUNER_FILE}")
+            continue
+        out[code] = name
+    problems.raise_if_any()
+    return out
+
+
+@dataclass(frozen=True)
+class _PointRow:
+    """A parsed row with a point and a claimed municipality, checked in bulk."""
+
+    row: v.CsvRow
+    label: str
+    lat: float
+    lon: float
+    code: str
+
+
+def _check_points(
+    path: Path, rows: list[_PointRow], locator: Locator, kommuner: dict[str, Kommune], data_label: Label
+) -> None:
+    """Every point must be on (or within tolerance of) the municipality its row names."""
+    problems = v.Problems(path)
+    if not rows:
+        return
+    lats = np.array([r.lat for r in rows])
+    lons = np.array([r.lon for r in rows])
+    found = locator.locate(lats, lons, DEFAULT_TOLERANCE_M)
+    for r, code in zip(rows, found, strict=True):
+        if r.code not in kommuner:
+            problems.add(r.row.where, f"{r.label}: komkode {r.code} is not a municipality in {KOMMUNER_FILE}")
+        elif code is None:
+            near, dist = locator.nearest(np.array([r.lat]), np.array([r.lon]), None)
+            problems.add(
+                r.row.where,
+                f"{r.label} at ({r.lat}, {r.lon}) lies outside every municipality "
+                f"(nearest {data_label(near[0])} is {dist[0] / 1000:.1f} km away; expected a point on land, "
+                f"within {DEFAULT_TOLERANCE_M:.0f} m of a municipality polygon)",
+            )
+        elif code != r.code and locator.distance_to(r.code, r.lat, r.lon) > DEFAULT_TOLERANCE_M:
+            problems.add(
+                r.row.where,
+                f"{r.label} at ({r.lat}, {r.lon}) lies in {data_label(code)}, but komkode says {r.code}",
+            )
+    problems.raise_if_any()
+
+
+def _read_towns(root: Path, kommuner: dict[str, Kommune], locator: Locator, label: Label) -> tuple[Town, ...]:
+    towns_path, extra_path, excl_path = root / TOWNS_FILE, root / EXTRA_FILE, root / EXCLUDED_FILE
+
+    problems = v.Problems(excl_path)
+    excluded: dict[str, int] = {}
+    for row in v.read_csv(excl_path, ["geonameid", "reason"]):
+        gid = v.integer(row, "geonameid", problems, lo=1)
+        v.text(row, "reason", problems)
+        if gid is not None:
+            excluded[str(gid)] = row.line
+    problems.raise_if_any()
+
+    problems = v.Problems(towns_path)
+    towns: list[Town] = []
+    checks: list[_PointRow] = []
+    seen: set[str] = set()
+    for row in v.read_csv(towns_path, ["geonameid", "name", "lat", "lon", "population", "komkode"]):
+        gid = v.integer(row, "geonameid", problems, lo=1)
+        name = v.text(row, "name", problems)
+        lat = v.number(row, "lat", problems, lo=-90, hi=90)
+        lon = v.number(row, "lon", problems, lo=-180, hi=180)
+        pop = v.integer(row, "population", problems, lo=0)
+        code = v.code_field(row, "komkode", problems)
+        if None in (gid, name, lat, lon, pop, code):
+            continue
+        tid = f"geonames:{gid}"
+        if tid in seen:
+            problems.add(row.where, f"geonameid {gid} appears twice")
+            continue
+        seen.add(tid)
+        checks.append(_PointRow(row, f"town {name!r}", lat, lon, code))
+        if str(gid) in excluded:
+            continue
+        towns.append(Town(tid, name, lat, lon, pop, code, _GEONAMES_SOURCE))
+    problems.raise_if_any()
+    _check_points(towns_path, checks, locator, kommuner, label)
+
+    problems = v.Problems(excl_path)
+    for gid, line in excluded.items():
+        if f"geonames:{gid}" not in seen:
+            problems.add(
+                f"line {line}", f"geonameid {gid} is not in {TOWNS_FILE} (expected an id listed there)"
+            )
+    problems.raise_if_any()
+
+    problems = v.Problems(extra_path)
+    checks = []
+    for row in v.read_csv(extra_path, ["id", "name", "lat", "lon", "population", "komkode", "source"]):
+        slug = v.text(row, "id", problems)
+        name = v.text(row, "name", problems)
+        lat = v.number(row, "lat", problems, lo=-90, hi=90)
+        lon = v.number(row, "lon", problems, lo=-180, hi=180)
+        pop = v.integer(row, "population", problems, lo=0)
+        code = v.code_field(row, "komkode", problems)
+        estimated = v.boolean(row, "population_estimated", problems)
+        gid = v.integer(row, "geonameid", problems, lo=1, default=0)
+        if None in (slug, name, lat, lon, pop, code, estimated, gid):
+            continue
+        if not _SLUG.match(slug):
+            problems.add(row.where, f"id {slug!r} is not a lower-case ASCII slug (letters, digits, '-')")
+            continue
+        tid = f"geonames:{gid}" if gid else f"extra:{slug}"
+        if tid in seen:
+            problems.add(row.where, f"{tid} is already a town (in {TOWNS_FILE} or earlier in this file)")
+            continue
+        seen.add(tid)
+        source = row.values["source"]
+        if estimated:
+            source = f"population ESTIMATED; {source}"
+        checks.append(_PointRow(row, f"place {name!r}", lat, lon, code))
+        towns.append(Town(tid, name, lat, lon, pop, code, source))
+    problems.raise_if_any()
+    _check_points(extra_path, checks, locator, kommuner, label)
+    return tuple(towns)
+
+
+def _read_stations(
+    paths: list[Path], kommuner: dict[str, Kommune], locator: Locator, label: Label
+) -> tuple[Station, ...]:
+    out: list[Station] = []
+    seen: dict[str, Path] = {}
+    for path in paths:
+        problems = v.Problems(path)
+        checks: list[_PointRow] = []
+        for row in v.read_csv(path, ["id", "name", "kind", "komkode", "lat", "lon"]):
+            sid = v.text(row, "id", problems)
+            name = v.text(row, "name", problems)
+            kind = v.text(row, "kind", problems)
+            code = v.code_field(row, "komkode", problems)
+            lat = v.number(row, "lat", problems, lo=-90, hi=90)
+            lon = v.number(row, "lon", problems, lo=-180, hi=180)
+            if None in (sid, name, kind, code, lat, lon):
+                continue
+            if not _SLUG.match(sid):
+                problems.add(row.where, f"id {sid!r} is not a lower-case ASCII slug (letters, digits, '-')")
+                continue
+            if sid in seen:
+                problems.add(row.where, f"station id {sid!r} already used (in {seen[sid].name})")
+                continue
+            seen[sid] = path
+            checks.append(_PointRow(row, f"station {sid!r}", lat, lon, code))
+            out.append(
+                Station(
+                    sid,
+                    name,
+                    kind,
+                    code,
+                    lat,
+                    lon,
+                    address=row.values.get("address", ""),
+                    source=row.values.get("source", ""),
+                )
+            )
+        problems.raise_if_any()
+        _check_points(path, checks, locator, kommuner, label)
+    return tuple(out)
+
+
+def _read_postal(path: Path, kommuner: dict[str, Kommune]) -> tuple[PostalDistrict, ...]:
+    problems = v.Problems(path)
+    out: list[PostalDistrict] = []
+    for f in v.read_geojson(path, ["postnr", "navn", "komkode"]):
+        code = v.komkode(str(f.properties["komkode"]))
+        if code is None or code not in kommuner:
+            problems.add(
+                f.where, f"komkode {f.properties['komkode']!r} is not a municipality in {KOMMUNER_FILE}"
+            )
+            continue
+        out.append(PostalDistrict(str(f.properties["postnr"]), str(f.properties["navn"]), code, f.geometry))
+    problems.raise_if_any()
+    return tuple(out)
+
+
+def _read_links(path: Path, locator: Locator, label: Label) -> tuple[Link, ...]:
+    problems = v.Problems(path)
+    out: list[Link] = []
+    seen: set[str] = set()
+    required = ["id", "name", "kind", "a_name", "a_lat", "a_lon", "b_name", "b_lat", "b_lon", "crossing_min"]
+    rows = v.read_csv(path, required)
+    for row in rows:
+        lid = v.text(row, "id", problems)
+        name = v.text(row, "name", problems)
+        kind = v.text(row, "kind", problems)
+        a_name = v.text(row, "a_name", problems)
+        b_name = v.text(row, "b_name", problems)
+        a_lat = v.number(row, "a_lat", problems, lo=-90, hi=90)
+        a_lon = v.number(row, "a_lon", problems, lo=-180, hi=180)
+        b_lat = v.number(row, "b_lat", problems, lo=-90, hi=90)
+        b_lon = v.number(row, "b_lon", problems, lo=-180, hi=180)
+        crossing = v.integer(row, "crossing_min", problems, lo=0)
+        wait = v.integer(row, "wait_min", problems, lo=0, default=0)
+        length = v.integer(row, "length_m", problems, lo=0, default=0)
+        dep_a = v.departures(row, "departures_a", problems)
+        dep_b = v.departures(row, "departures_b", problems)
+        values = (
+            lid,
+            name,
+            kind,
+            a_name,
+            b_name,
+            a_lat,
+            a_lon,
+            b_lat,
+            b_lon,
+            crossing,
+            wait,
+            length,
+            dep_a,
+            dep_b,
+        )
+        if None in values:
+            continue
+        if not _SLUG.match(lid):
+            problems.add(row.where, f"id {lid!r} is not a lower-case ASCII slug (letters, digits, '-')")
+            continue
+        if lid in seen:
+            problems.add(row.where, f"link id {lid!r} appears twice")
+            continue
+        seen.add(lid)
+        if kind not in _LINK_KINDS:
+            problems.add(row.where, f"kind {kind!r} is not one of {', '.join(_LINK_KINDS)}")
+            continue
+        if kind != "ferry" and (dep_a or dep_b):
+            problems.add(row.where, f"a {kind} has no departures (only ferries do)")
+            continue
+        ends = locator.locate(np.array([a_lat, b_lat]), np.array([a_lon, b_lon]), DEFAULT_TOLERANCE_M)
+        bad = False
+        for end, code, (lat, lon, nm) in zip(
+            "ab", ends, ((a_lat, a_lon, a_name), (b_lat, b_lon, b_name)), strict=True
+        ):
+            if code is None:
+                near, dist = locator.nearest(np.array([lat]), np.array([lon]), None)
+                problems.add(
+                    row.where,
+                    f"end {end} {nm!r} at ({lat}, {lon}) is not on land (nearest {label(near[0])} is "
+                    f"{dist[0]:.0f} m away; expected within {DEFAULT_TOLERANCE_M:.0f} m "
+                    "of a municipality polygon)",
+                )
+                bad = True
+        if bad:
+            continue
+        out.append(
+            Link(
+                lid,
+                name,
+                kind,
+                a_name,
+                a_lat,
+                a_lon,
+                b_name,
+                b_lat,
+                b_lon,
+                crossing,
+                wait_min=wait,
+                departures_a=dep_a,
+                departures_b=dep_b,
+                length_m=length,
+                source=row.values.get("source", ""),
+            )
+        )
+    problems.raise_if_any()
+    return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def load_data(root_str: str, stamp: Stamp) -> GeoData:
+    root = Path(root_str)
+    districts = _read_districts(root / POLITIKREDSE_FILE)
+    kommuner = _read_kommuner(root / KOMMUNER_FILE, districts)
+    population, pop_names = _read_population(root / POPULATION_FILE, kommuner)
+    names = {c: k.dagi_name for c, k in kommuner.items()}
+    names.update(_read_names(root / NAMES_FILE, kommuner))
+    names.update(pop_names)
+    codes = sorted(kommuner)
+    locator = Locator(codes, [kommuner[c].geometry for c in codes], [kommuner[c].metric for c in codes])
+
+    def label(code: str | None) -> str:
+        return f"{code} {names[code]}" if code else "municipality"
+
+    towns = _read_towns(root, kommuner, locator, label)
+    stations = _read_stations(sorted(root.glob(STATIONS_GLOB)), kommuner, locator, label)
+    postal = _read_postal(root / POSTNUMRE_FILE, kommuner)
+    links = _read_links(root / LINKS_FILE, locator, label)
+    return GeoData(root, districts, kommuner, names, population, towns, stations, postal, links, locator)

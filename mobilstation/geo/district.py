@@ -1,0 +1,354 @@
+"""Load a police district (politikreds) from the embedded geodata, and look things up in it.
+
+The district is data: :func:`load_district` takes a district name or number
+(as a scenario gives it) and assembles, from the files in ``geodata/``, its
+municipalities (with populations where a table gives them), towns, police
+stations, postal districts, fixed links over water and outline. Nothing here
+names a particular district.
+
+Every file is validated on load; any problem raises
+:class:`~mobilstation.errors.GeodataError` naming the file, the line or
+feature, the field and what was expected. A point (town, station, link end)
+must lie on a municipality polygon, or within :data:`DEFAULT_TOLERANCE_M` of
+one: the 1:500,000 boundaries cut coastlines by a few hundred metres.
+
+Results are cached per (data directory, file stamps, district), so repeated
+loads return the same :class:`District` object at the cost of a few ``stat``
+calls; editing a file invalidates the cache.
+
+Files read (see ``geodata/README.md`` for their provenance)::
+
+    denmark_politikredse.geojson   district numbers and names
+    denmark_kommuner.geojson       municipality polygons with politikreds_nr
+    denmark_postnumre.geojson      postal districts with their main komkode
+    denmark_towns.csv              GeoNames places (population >= 500)
+    extra_places.csv               places the GeoNames extract lacks
+    excluded_towns.csv             GeoNames rows known to be wrong
+    municipality_population.csv    populations (where a table exists)
+    municipality_names.csv         official names where DAGI's short name differs
+    links.csv                      bridges, tunnels, ferries
+    *police_stations.csv           police stations (every matching file)
+"""
+
+from __future__ import annotations
+
+import difflib
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import shapely
+from shapely.geometry import Point
+
+from mobilstation.errors import GeodataError
+from mobilstation.geo import _validate as v
+from mobilstation.geo._locate import Locator
+from mobilstation.geo._sources import (
+    DATA_DIR_ENV,
+    DEFAULT_TOLERANCE_M,
+    KOMMUNER_FILE,
+    LINK_REACH_M,
+    POPULATION_FILE,
+    Stamp,
+    default_data_dir,
+    load_data,
+)
+from mobilstation.geo._sources import stamp as file_stamp
+from mobilstation.geo.model import STORAGE_CRS, District, Municipality, Station, Town
+from mobilstation.geo.projection import geometry_to_metric, to_metric
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = [
+    "DATA_DIR_ENV",
+    "DEFAULT_TOLERANCE_M",
+    "LINK_REACH_M",
+    "clear_cache",
+    "default_data_dir",
+    "district_names",
+    "find_place",
+    "load_district",
+    "municipalities_at",
+    "municipalities_frame",
+    "municipality",
+    "municipality_at",
+]
+
+
+def _root(data_dir: str | Path | None) -> Path:
+    root = Path(data_dir) if data_dir is not None else default_data_dir()
+    return root.expanduser().resolve()
+
+
+# ---------------------------------------------------------------------------
+# district names
+
+
+def _norm(s: str) -> str:
+    return " ".join(str(s).casefold().split())
+
+
+def _short(s: str) -> str:
+    n = _norm(s)
+    return n[: -len(" politi")] if n.endswith(" politi") else n
+
+
+def _resolve(query: str | int, districts: dict[int, str]) -> int:
+    valid = "; ".join(f"{nr} {name}" for nr, name in sorted(districts.items()))
+    if isinstance(query, bool) or not isinstance(query, int | str):
+        raise GeodataError(f"district {query!r}: expected a district name or number (valid: {valid})")
+    text = str(query).strip()
+    if text.isdigit():
+        nr = int(text)
+        if nr in districts:
+            return nr
+        raise GeodataError(f"no police district number {nr} (valid: {valid})")
+    q = _norm(text)
+    for nr, name in districts.items():
+        if _norm(name) == q or _short(name) == _short(text):
+            return nr
+    qs = _short(text)
+    if len(qs) >= 3:
+        hits = [nr for nr, name in districts.items() if _short(name).startswith(qs)]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            names = ", ".join(repr(districts[h]) for h in sorted(hits))
+            raise GeodataError(f"police district {text!r} is ambiguous: it matches {names}")
+    by_norm = {_norm(name): name for name in districts.values()}
+    by_norm.update({_short(name): name for name in districts.values()})
+    close = difflib.get_close_matches(q, list(by_norm), n=1, cutoff=0.6)
+    hint = f" (did you mean {by_norm[close[0]]!r}?)" if close else ""
+    raise GeodataError(f"no police district named {text!r}{hint}; valid: {valid}")
+
+
+def district_names(data_dir: str | Path | None = None) -> dict[int, str]:
+    """Police district number -> name, as the data has them (e.g. 1 -> 'Nordjyllands Politi')."""
+    root = _root(data_dir)
+    return dict(sorted(load_data(str(root), file_stamp(root)).districts.items()))
+
+
+# ---------------------------------------------------------------------------
+# the district
+
+
+@dataclass(frozen=True, eq=False)
+class _Index:
+    """Point lookup for one district, against all municipalities when known."""
+
+    locator: Locator
+    in_district: frozenset[str]
+
+
+_INDEX: dict[int, tuple[weakref.ref[District], _Index]] = {}
+
+
+def _register(district: District, index: _Index) -> None:
+    key = id(district)
+    _INDEX[key] = (weakref.ref(district, lambda _ref, key=key: _INDEX.pop(key, None)), index)
+
+
+def _index(district: District) -> _Index:
+    hit = _INDEX.get(id(district))
+    if hit is not None and hit[0]() is district:
+        return hit[1]
+    codes = [m.code for m in district.municipalities]
+    geoms = [m.geometry for m in district.municipalities]
+    index = _Index(Locator(codes, geoms, [geometry_to_metric(g) for g in geoms]), frozenset(codes))
+    _register(district, index)
+    return index
+
+
+@lru_cache(maxsize=32)
+def _build(root_str: str, stamp: Stamp, nr: int) -> District:
+    data = load_data(root_str, stamp)
+    kommuner = [k for k in data.kommuner.values() if k.district == nr]
+    if not kommuner:
+        raise GeodataError(
+            f"{data.root / KOMMUNER_FILE}: no municipality has politikreds_nr {nr} "
+            f"({data.districts[nr]}); expected at least one"
+        )
+    kommuner.sort(key=lambda k: k.code)
+    codes = frozenset(k.code for k in kommuner)
+    municipalities = tuple(
+        Municipality(
+            code=k.code,
+            name=data.names[k.code],
+            population=data.population[k.code][0] if k.code in data.population else None,
+            geometry=k.geometry,
+            population_source=(
+                data.population[k.code][1]
+                if k.code in data.population
+                else f"not available in {POPULATION_FILE}"
+            ),
+        )
+        for k in kommuner
+    )
+    geometry = shapely.union_all([k.geometry for k in kommuner])
+    metric = shapely.union_all([k.metric for k in kommuner])
+
+    def near(lat: float, lon: float) -> bool:
+        return metric.distance(Point(*to_metric(lat, lon))) <= LINK_REACH_M
+
+    district = District(
+        number=nr,
+        name=data.districts[nr],
+        municipalities=municipalities,
+        towns=tuple(t for t in data.towns if t.municipality_code in codes),
+        stations=tuple(s for s in data.stations if s.municipality_code in codes),
+        postal_districts=tuple(p for p in data.postal if p.municipality_code in codes),
+        links=tuple(lk for lk in data.links if near(lk.a_lat, lk.a_lon) and near(lk.b_lat, lk.b_lon)),
+        geometry=geometry,
+    )
+    _register(district, _Index(data.locator, codes))
+    return district
+
+
+def load_district(name_or_number: str | int, *, data_dir: str | Path | None = None) -> District:
+    """Load a police district by name or number from the geodata in ``data_dir``.
+
+    ``name_or_number`` may be the exact name ("Nordjyllands Politi"), any
+    capitalisation of it, the name without "Politi", an unambiguous start of it
+    ("Nordjylland", "Fyn") or the district number (1 or "1"). ``data_dir``
+    defaults to :func:`default_data_dir`.
+
+    Returns municipalities (sorted by code; population from
+    ``municipality_population.csv`` or ``None``), towns (GeoNames minus
+    ``excluded_towns.csv`` plus ``extra_places.csv``), stations (only where a
+    stations file has rows in the district, else empty), postal districts
+    whose main municipality is in the district, links whose two ends both lie
+    within :data:`LINK_REACH_M` of the district, and the district outline
+    (union of its municipalities, WGS84).
+
+    Raises :class:`GeodataError` for an unknown district (with a suggestion)
+    and for any missing or malformed file.
+    """
+    root = _root(data_dir)
+    stamp = file_stamp(root)
+    data = load_data(str(root), stamp)
+    nr = _resolve(name_or_number, data.districts)
+    return _build(str(root), stamp, nr)
+
+
+def clear_cache() -> None:
+    """Forget every loaded district and data directory (the next load re-reads files)."""
+    _build.cache_clear()
+    load_data.cache_clear()
+
+
+# ---------------------------------------------------------------------------
+# lookups within a district
+
+
+def _did_you_mean(query: str, candidates: Sequence[str]) -> str:
+    by_norm: dict[str, str] = {}
+    for c in candidates:
+        by_norm.setdefault(_norm(c), c)
+    close = difflib.get_close_matches(_norm(query), list(by_norm), n=1, cutoff=0.6)
+    return f" (did you mean {by_norm[close[0]]!r}?)" if close else ""
+
+
+def municipality(district: District, name_or_code: str | int) -> Municipality:
+    """The district's municipality with this name (any case) or code ("0851", "851", 851).
+
+    Raises :class:`GeodataError` with a suggestion when nothing matches.
+    """
+    if isinstance(name_or_code, int) and not isinstance(name_or_code, bool):
+        name_or_code = str(name_or_code)
+    text = str(name_or_code).strip()
+    code = v.komkode(text)
+    for m in district.municipalities:
+        if (code is not None and m.code == code) or _norm(m.name) == _norm(text):
+            return m
+    names = [m.name for m in district.municipalities]
+    raise GeodataError(
+        f"no municipality {text!r} in {district.name}{_did_you_mean(text, names)}; "
+        f"valid: {', '.join(f'{m.code} {m.name}' for m in district.municipalities)}"
+    )
+
+
+def municipalities_at(
+    district: District,
+    lats: Sequence[float] | np.ndarray,
+    lons: Sequence[float] | np.ndarray,
+    *,
+    tolerance_m: float = DEFAULT_TOLERANCE_M,
+) -> list[str | None]:
+    """Vectorised :func:`municipality_at`: one code (or None) per point."""
+    lats = np.atleast_1d(np.asarray(lats, dtype=float))
+    lons = np.atleast_1d(np.asarray(lons, dtype=float))
+    if lats.shape != lons.shape:
+        raise ValueError(f"lats and lons differ in shape: {lats.shape} vs {lons.shape}")
+    index = _index(district)
+    found = index.locator.locate(lats, lons, tolerance_m)
+    return [c if c in index.in_district else None for c in found]
+
+
+def municipality_at(
+    district: District, lat: float, lon: float, *, tolerance_m: float = DEFAULT_TOLERANCE_M
+) -> str | None:
+    """Code of the district municipality containing (lat, lon), else None.
+
+    A point on no polygon (e.g. a harbour a few hundred metres off the
+    generalised coast) goes to the nearest municipality within
+    ``tolerance_m`` metres (EPSG:25832). For districts from
+    :func:`load_district` the nearest is sought among all municipalities in
+    the data, so a point in or next to a neighbouring district gives None.
+    """
+    return municipalities_at(district, [lat], [lon], tolerance_m=tolerance_m)[0]
+
+
+def find_place(district: District, name: str) -> Station | Town:
+    """A station or town of the district by station id, town id, station name or town name.
+
+    Matching ignores case and extra spaces. Station ids and town ids
+    ("geonames:2612021", "extra:byrum") win over names; a station name wins
+    over a town name. A name shared by several towns raises
+    :class:`GeodataError` listing their ids; an unknown name raises one with a
+    suggestion.
+    """
+    q = _norm(name)
+    for s in district.stations:
+        if _norm(s.id) == q:
+            return s
+    for t in district.towns:
+        if _norm(t.id) == q:
+            return t
+    for group in (district.stations, district.towns):
+        hits = [p for p in group if _norm(p.name) == q]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            listed = ", ".join(f"{p.id} ({p.municipality_code})" for p in hits)
+            raise GeodataError(f"{name!r} is ambiguous in {district.name}: {listed}; use the id")
+    candidates = [s.id for s in district.stations] + [s.name for s in district.stations]
+    candidates += [t.name for t in district.towns]
+    raise GeodataError(
+        f"no station or town named {name!r} in {district.name}{_did_you_mean(name, candidates)}"
+    )
+
+
+def municipalities_frame(district: District) -> gpd.GeoDataFrame:
+    """The district's municipalities as a GeoDataFrame (EPSG:4326).
+
+    Columns: ``code`` (str), ``name`` (str), ``population`` (nullable Int64),
+    ``geometry``.
+    """
+    import geopandas as gpd
+    import pandas as pd
+
+    ms = district.municipalities
+    return gpd.GeoDataFrame(
+        {
+            "code": [m.code for m in ms],
+            "name": [m.name for m in ms],
+            "population": pd.array([m.population for m in ms], dtype="Int64"),
+        },
+        geometry=[m.geometry for m in ms],
+        crs=STORAGE_CRS,
+    )
