@@ -1,0 +1,474 @@
+"""Who works when: crews for the vehicle-days and daily patrol shifts (CP-SAT).
+
+Two small constraint models, both solved by OR-Tools CP-SAT with one worker,
+a fixed seed and a deterministic work limit, so the roster is the same on
+every machine:
+
+* :func:`assign_crews` puts ``crew_size`` named officers on each vehicle-day
+  (a :class:`CrewSlot`). An officer's mobile shift runs from leaving their
+  own station (drive to the vehicle's depot) to getting back, so the drive is
+  counted in the shift. Rules: availability on the weekday, the officer's
+  day window, ``max_shift_hours``, one duty per day, the week's field budget
+  (contract hours x (1 - admin share)) never exceeded, at least
+  ``min_rest_hours`` between the end of one shift and the start of the next,
+  the home-station rule, and skills (a slot that needs ``"traffic"`` gets at
+  least one officer who has it). Run before routing with worst-case slots
+  (the whole vehicle shift) it tells which vehicle-days can be crewed at all;
+  run after routing with the real departure and return it names the crews.
+* :func:`lay_patrol` lays each officer's weekly patrol blocks (from the
+  hours model) into daily patrol shifts: on a day without mobile duty a
+  patrol shift anywhere in the officer's day window, on a mobile day one
+  patrol shift right before or right after the mobile shift, the whole day
+  within ``max_shift_hours``; the rest rule holds across consecutive days.
+
+Times are minutes since local midnight; durations minutes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from ortools.sat.python import cp_model
+
+from mobilstation.optimize.specs import Officer, WeekSettings
+
+TravelMinutes = Callable[[str, str], int]
+
+
+@dataclass(frozen=True)
+class CrewSlot:
+    """One vehicle-day to crew.
+
+    ``start``/``end`` are the departure from and return to the depot (for the
+    worst-case pre-check: the vehicle's shift window); ``work_min`` is the
+    duty at the depot side counted against budgets and ``max_shift_hours``
+    (worst case: ``min(max_work_min, shift length)``). ``skills`` must be
+    present in the crew.
+    """
+
+    route_id: str
+    day: int
+    date: date
+    depot_id: str
+    start: int
+    end: int
+    work_min: int
+    crew_size: int
+    skills: frozenset[str] = frozenset()
+
+
+@dataclass
+class CrewAssignment:
+    """Result of :func:`assign_crews`.
+
+    ``crews`` maps route id to sorted officer ids (crewed slots only);
+    ``uncrewed`` maps route id to a Danish sentence saying why it has no crew;
+    ``missing_skills`` maps route id to skills no crew member has.
+    ``duty`` maps (officer id, route id) to the officer's shift
+    (start, end) including the drive from and to their station.
+    """
+
+    crews: dict[str, list[str]]
+    uncrewed: dict[str, str]
+    missing_skills: dict[str, set[str]]
+    duty: dict[tuple[str, str], tuple[int, int]]
+    status: str
+    seconds: float
+
+
+@dataclass
+class PatrolDay:
+    """One officer's patrol shift on one day: blocks per area and the times."""
+
+    officer_id: str
+    day: int
+    start: int
+    end: int
+    blocks: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class PatrolLayout:
+    """Result of :func:`lay_patrol`: shifts per officer and blocks not placed."""
+
+    days: list[PatrolDay]
+    unplaced: dict[tuple[str, str], int]
+    status: str
+    seconds: float
+
+
+def field_budget_min(officer: Officer, settings: WeekSettings) -> int:
+    """Minutes of field work an officer can give in the week.
+
+    Contract hours less the administrative share, floored to whole minutes so
+    a plan never exceeds the contract.
+    """
+    return int(officer.weekly_hours * 60 * (1.0 - settings.admin_share) + 1e-9)
+
+
+def _solver(seed: int, deterministic_s: float, time_s: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_deterministic_time = deterministic_s
+    solver.parameters.max_time_in_seconds = time_s
+    return solver
+
+
+def officer_shift(
+    officer: Officer,
+    slot: CrewSlot,
+    travel_min: TravelMinutes,
+    settings: WeekSettings,
+) -> tuple[int, int] | None:
+    """The officer's shift (start, end) for ``slot``, or None when not allowed.
+
+    The shift runs from leaving the officer's station to getting back, so the
+    drive to and from the vehicle's depot is part of it.
+    """
+    if slot.date.isoweekday() not in officer.available_days:
+        return None
+    if settings.crew_home_rule == "same_station" and officer.station_id != slot.depot_id:
+        return None
+    t_in = travel_min(officer.station_id, slot.depot_id)
+    t_out = travel_min(slot.depot_id, officer.station_id)
+    start, end = slot.start - t_in, slot.end + t_out
+    if start < officer.earliest_start or end > officer.latest_end:
+        return None
+    if slot.work_min + t_in + t_out > officer.max_shift_hours * 60 + 1e-9:
+        return None
+    return start, end
+
+
+def assign_crews(
+    slots: Sequence[CrewSlot],
+    officers: Sequence[Officer],
+    travel_min: TravelMinutes,
+    settings: WeekSettings,
+    *,
+    budgets: Mapping[str, int] | None = None,
+    hint: Mapping[str, Sequence[str]] | None = None,
+    seed: int = 0,
+    work_s: float = 5.0,
+    time_s: float = 10.0,
+) -> CrewAssignment:
+    """Crew the slots (see module docstring).
+
+    Crews as many slots as the rules allow (every slot, when possible) and
+    reports each slot left without a crew in ``uncrewed`` with the reason.
+    Skills are soft with a large penalty: a slot whose skill no available
+    officer can bring is reported in ``missing_skills`` rather than failing
+    the roster. ``budgets`` are field
+    minutes per officer (default :func:`field_budget_min`). ``hint`` (route
+    id -> officer ids, e.g. the pre-check's crews) starts the search.
+    """
+    t0 = time.perf_counter()
+    budgets = (
+        dict(budgets) if budgets is not None else {o.id: field_budget_min(o, settings) for o in officers}
+    )
+    rest = round(settings.min_rest_hours * 60)
+    model = cp_model.CpModel()
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    duty: dict[tuple[int, int], tuple[int, int]] = {}
+    work: dict[tuple[int, int], int] = {}
+    for s, slot in enumerate(slots):
+        for o, officer in enumerate(officers):
+            se = officer_shift(officer, slot, travel_min, settings)
+            if se is None:
+                continue
+            minutes = slot.work_min + (se[1] - slot.end) + (slot.start - se[0])
+            if minutes > budgets.get(officer.id, 0):
+                continue
+            x[o, s] = model.new_bool_var(f"x_{o}_{s}")
+            duty[o, s] = se
+            work[o, s] = minutes
+
+    if hint:
+        for (o, s), var in x.items():
+            model.add_hint(var, officers[o].id in hint.get(slots[s].route_id, ()))
+    used: dict[int, cp_model.IntVar] = {}
+    for s, slot in enumerate(slots):
+        members = [x[o, s] for o in range(len(officers)) if (o, s) in x]
+        u = model.new_bool_var(f"u_{s}")
+        used[s] = u
+        model.add(sum(members) == slot.crew_size * u)
+        if len(members) < slot.crew_size:
+            model.add(u == 0)
+
+    for o, officer in enumerate(officers):
+        mine = [s for s in range(len(slots)) if (o, s) in x]
+        by_day: dict[int, list[int]] = {}
+        for s in mine:
+            by_day.setdefault(slots[s].day, []).append(s)
+        for group in by_day.values():
+            if len(group) > 1:
+                model.add_at_most_one(x[o, s] for s in group)
+        if mine:
+            model.add(sum(work[o, s] * x[o, s] for s in mine) <= budgets.get(officer.id, 0))
+        for a in mine:
+            for b in mine:
+                sa, sb = slots[a], slots[b]
+                if sa.date >= sb.date:
+                    continue
+                gap = (sb.date - sa.date).days * 24 * 60 + duty[o, b][0] - duty[o, a][1]
+                if gap < rest:
+                    model.add_bool_or([x[o, a].Not(), x[o, b].Not()])
+
+    missing: dict[tuple[int, str], cp_model.IntVar] = {}
+    for s, slot in enumerate(slots):
+        for skill in sorted(slot.skills):
+            have = [x[o, s] for o, off in enumerate(officers) if (o, s) in x and skill in off.skills]
+            m = model.new_bool_var(f"miss_{s}_{skill}")
+            missing[s, skill] = m
+            model.add(sum(have) + m >= 1)
+
+    # Objective (minimise): uncrewed slots >> missing skills >> officers away
+    # from their home station >> the highest share of any budget used.
+    objective = [-1_000_000 * u for u in used.values()]
+    objective += [100_000 * m for m in missing.values()]
+    penalty = round(settings.away_penalty * 100)
+    for (o, s), var in x.items():
+        if officers[o].station_id != slots[s].depot_id and penalty:
+            objective.append(penalty * var)
+    peak = model.new_int_var(0, 1000, "peak")
+    for o, officer in enumerate(officers):
+        mine = [s for s in range(len(slots)) if (o, s) in x]
+        if mine and budgets.get(officer.id, 0) > 0:
+            model.add(sum((work[o, s] * 1000 // budgets[officer.id]) * x[o, s] for s in mine) <= peak)
+    objective.append(peak)
+    model.minimize(sum(objective))
+
+    solver = _solver(seed, work_s, time_s)
+    status = solver.solve(model)
+    name = solver.status_name(status)
+    crews: dict[str, list[str]] = {}
+    uncrewed: dict[str, str] = {}
+    missing_skills: dict[str, set[str]] = {}
+    duties: dict[tuple[str, str], tuple[int, int]] = {}
+    solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    for s, slot in enumerate(slots):
+        members = sorted(
+            officers[o].id for o in range(len(officers)) if (o, s) in x and solved and solver.value(x[o, s])
+        )
+        if len(members) == slot.crew_size:
+            crews[slot.route_id] = members
+            for o in range(len(officers)):
+                if (o, s) in x and officers[o].id in members:
+                    duties[officers[o].id, slot.route_id] = duty[o, s]
+            lacking = {k for k in slot.skills if solver.value(missing[s, k])}
+            if lacking:
+                missing_skills[slot.route_id] = lacking
+        else:
+            uncrewed[slot.route_id] = _uncrewed_reason(slot, officers, travel_min, settings, x, s)
+    return CrewAssignment(crews, uncrewed, missing_skills, duties, name, time.perf_counter() - t0)
+
+
+def _uncrewed_reason(
+    slot: CrewSlot,
+    officers: Sequence[Officer],
+    travel_min: TravelMinutes,
+    settings: WeekSettings,
+    x: Mapping[tuple[int, int], object],
+    s: int,
+) -> str:
+    day = slot.date.isoformat()
+    eligible = sum(1 for o in range(len(officers)) if (o, s) in x)
+    if eligible < slot.crew_size:
+        where = f"fra {slot.depot_id}" if settings.crew_home_rule == "same_station" else "i kredsen"
+        present = sum(
+            1
+            for off in officers
+            if slot.date.isoweekday() in off.available_days
+            and (settings.crew_home_rule == "any" or off.station_id == slot.depot_id)
+        )
+        return (
+            f"{slot.route_id} {day}: {slot.crew_size} betjente kræves, "
+            f"kun {eligible} {where} kan tage vagten "
+            f"({present} på arbejde den dag; mangler {slot.crew_size - eligible})"
+        )
+    return (
+        f"{slot.route_id} {day}: {eligible} betjente kunne tage vagten, men ugens timer eller hviletiden "
+        f"rækker ikke til en besætning på {slot.crew_size}"
+    )
+
+
+@dataclass(frozen=True)
+class MobileDuty:
+    """An officer's mobile shift on a day (station to station)."""
+
+    day: int
+    start: int
+    end: int
+
+
+def patrol_room(officer: Officer, days: Sequence[int], duties: Mapping[int, MobileDuty]) -> dict[int, int]:
+    """Minutes of patrol an officer can work on each day (by day index).
+
+    Without mobile duty: the shorter of ``max_shift_hours`` and the day
+    window. With mobile duty: what ``max_shift_hours`` leaves, and no more
+    than fits before or after the mobile shift within the day window.
+    """
+    max_shift = int(officer.max_shift_hours * 60 + 1e-9)
+    early, late = officer.earliest_start, officer.latest_end
+    out: dict[int, int] = {}
+    for d in days:
+        duty = duties.get(d)
+        if duty:
+            room = min(max_shift - (duty.end - duty.start), max(late - duty.end, duty.start - early))
+        else:
+            room = min(max_shift, late - early)
+        out[d] = max(room, 0)
+    return out
+
+
+def lay_patrol(
+    officers: Sequence[Officer],
+    dates: Sequence[date],
+    blocks: Mapping[tuple[str, str], int],
+    block_cost: Mapping[tuple[str, str], int],
+    mobile: Mapping[str, Sequence[MobileDuty]],
+    settings: WeekSettings,
+    *,
+    seed: int = 0,
+    work_s: float = 0.3,
+    time_s: float = 5.0,
+) -> PatrolLayout:
+    """Lay weekly patrol blocks into daily shifts, one small model per officer.
+
+    ``blocks[(officer, area)]`` are the weekly 15-minute blocks from the hours
+    model; ``block_cost[(officer, area)]`` the officer minutes one block takes
+    (block plus its share of the drive). ``mobile`` lists each officer's
+    mobile shifts. Every block is placed when the rules allow it (the hours
+    model sized budgets to the daily room, so this is the normal case); if
+    not, the model places as many as it can and ``unplaced`` says what was
+    left out. Among placements it keeps patrol days even (smallest largest
+    day) and areas together (few area-days).
+    """
+    t0 = time.perf_counter()
+    rest = round(settings.min_rest_hours * 60)
+    out: list[PatrolDay] = []
+    unplaced: dict[tuple[str, str], int] = {}
+    statuses: set[str] = set()
+    for officer in officers:
+        areas = sorted(a for (o, a), n in blocks.items() if o == officer.id and n > 0)
+        if not areas:
+            continue
+        duties = {d.day: d for d in mobile.get(officer.id, ())}
+        days = [k for k, dt in enumerate(dates) if dt.isoweekday() in officer.available_days]
+        max_shift = int(officer.max_shift_hours * 60 + 1e-9)
+        res = _lay_one(
+            officer, areas, days, dates, blocks, block_cost, duties, max_shift, rest, seed, work_s, time_s
+        )
+        statuses.add(res[2])
+        out.extend(res[0])
+        for a, n in res[1].items():
+            if n:
+                unplaced[officer.id, a] = n
+    status = (
+        "OPTIMAL"
+        if statuses <= {"OPTIMAL"}
+        else ("FEASIBLE" if "FEASIBLE" in statuses else "/".join(sorted(statuses)))
+    )
+    return PatrolLayout(out, unplaced, status, time.perf_counter() - t0)
+
+
+def _lay_one(
+    officer: Officer,
+    areas: list[str],
+    days: list[int],
+    dates: Sequence[date],
+    blocks: Mapping[tuple[str, str], int],
+    block_cost: Mapping[tuple[str, str], int],
+    duties: Mapping[int, MobileDuty],
+    max_shift: int,
+    rest: int,
+    seed: int,
+    work_s: float,
+    time_s: float,
+) -> tuple[list[PatrolDay], dict[str, int], str]:
+    early, late = officer.earliest_start, officer.latest_end
+    for strict in (True, False):
+        model = cp_model.CpModel()
+        n: dict[tuple[str, int], cp_model.IntVar] = {}
+        pmin: dict[int, cp_model.IntVar] = {}
+        active: dict[int, cp_model.IntVar] = {}
+        start: dict[int, cp_model.IntVar] = {}
+        first: dict[int, cp_model.IntVar] = {}
+        last: dict[int, cp_model.IntVar] = {}
+        rooms = patrol_room(officer, days, duties)
+        for d in days:
+            duty = duties.get(d)
+            room = rooms[d]
+            p = model.new_int_var(0, room, f"p_{d}")
+            pmin[d] = p
+            for a in areas:
+                cost = block_cost[officer.id, a]
+                n[a, d] = model.new_int_var(0, min(blocks[officer.id, a], room // max(cost, 1)), f"n_{a}_{d}")
+            model.add(p == sum(block_cost[officer.id, a] * n[a, d] for a in areas))
+            act = model.new_bool_var(f"act_{d}")
+            active[d] = act
+            model.add(p == 0).only_enforce_if(act.Not())
+            model.add(p >= 1).only_enforce_if(act)
+            s = model.new_int_var(early, late, f"s_{d}")
+            start[d] = s
+            model.add(s + p <= late)
+            f = model.new_int_var(early, late, f"first_{d}")
+            e = model.new_int_var(early, late, f"last_{d}")
+            first[d], last[d] = f, e
+            if duty:
+                after = model.new_bool_var(f"after_{d}")
+                model.add(s == duty.end).only_enforce_if(after)
+                model.add(s + p == duty.start).only_enforce_if(after.Not())
+                model.add(f == duty.start).only_enforce_if(after)
+                model.add(e == s + p).only_enforce_if(after)
+                model.add(f == s).only_enforce_if(after.Not())
+                model.add(e == duty.end).only_enforce_if(after.Not())
+            else:
+                model.add(f == s)
+                model.add(e == s + p)
+        # the rest rule between consecutive calendar days that both have duty
+        for i, d in enumerate(days):
+            for d2 in days[i + 1 :]:
+                delta = (dates[d2] - dates[d]).days * 24 * 60
+                if delta + early - late >= rest:
+                    continue
+                on1 = 1 if d in duties else active[d]
+                on2 = 1 if d2 in duties else active[d2]
+                lits = [v for v in (on1, on2) if not isinstance(v, int)]
+                c = model.add(first[d2] + delta - last[d] >= rest)
+                if lits:
+                    c.only_enforce_if(lits)
+        placed = []
+        for a in areas:
+            total = sum(n[a, d] for d in days)
+            if strict:
+                model.add(total == blocks[officer.id, a])
+            else:
+                model.add(total <= blocks[officer.id, a])
+            placed.append(total)
+        peak = model.new_int_var(0, max_shift, "peak")
+        for d in days:
+            model.add(pmin[d] <= peak)
+        if strict:
+            model.minimize(peak)
+        else:
+            model.maximize(100_000 * sum(placed) - peak)
+        solver = _solver(seed, work_s, time_s)
+        status = solver.solve(model)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            result: list[PatrolDay] = []
+            left = {a: blocks[officer.id, a] for a in areas}
+            for d in days:
+                p = solver.value(pmin[d])
+                if p <= 0:
+                    continue
+                s = solver.value(start[d])
+                got = {a: solver.value(n[a, d]) for a in areas if solver.value(n[a, d]) > 0}
+                for a, k in got.items():
+                    left[a] -= k
+                result.append(PatrolDay(officer.id, d, s, s + p, got))
+            return result, left, solver.status_name(status)
+    return [], {a: blocks[officer.id, a] for a in areas}, "INFEASIBLE"
