@@ -1,4 +1,4 @@
-"""The plan: the complete, solver-independent record of one planned week.
+"""The plan record: the complete, solver-independent record of one planned week.
 
 ``plan.json`` is this model serialised. Every other output (tables, sheets,
 calendars, GeoPackage, maps) is derived from it alone, and a plan can be
@@ -197,7 +197,7 @@ class Unvisited(_Model):
     reason: str  # one sentence a planner understands, in Danish
 
 
-class Plan(_Model):
+class PlanRecord(_Model):
     schema_version: str = SCHEMA_VERSION
     generated_at: str
     timezone: str = "Europe/Copenhagen"
@@ -228,11 +228,11 @@ class Plan(_Model):
         return json.dumps(self.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
     @classmethod
-    def from_json(cls, text: str) -> "Plan":
+    def from_json(cls, text: str) -> "PlanRecord":
         return cls.model_validate_json(text)
 
     @classmethod
-    def read(cls, path: str | Path) -> "Plan":
+    def read(cls, path: str | Path) -> "PlanRecord":
         from mobilstation.errors import InputError
 
         p = Path(path)

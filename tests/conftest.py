@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from mobilstation.geo import District, load_district
@@ -11,3 +13,28 @@ from mobilstation.geo import District, load_district
 def nordjylland() -> District:
     """The embedded Nordjyllands Politi district (loaded once per test session)."""
     return load_district("Nordjyllands Politi")
+
+
+# -- the quick plan, planned once per test run through the CLI (test_cli, test_api, test_pipeline)
+
+QUICK_SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "quick.yaml"
+QUICK_WORK_LIMIT = 200  # routing iterations: small enough to be fast, and the plan is the same on any machine
+QUICK_SEED = 1
+
+
+@pytest.fixture(scope="session")
+def quick_plan(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """``mobilstation plan scenarios/quick.yaml --work-limit 200 --seed 1`` run once, in process.
+
+    Returns the typer ``Result`` with ``out_dir`` (the written output directory) attached.
+    """
+    from typer.testing import CliRunner
+
+    from mobilstation.cli import app
+
+    out_dir = tmp_path_factory.mktemp("quick_plan") / "week49"
+    args = ["plan", str(QUICK_SCENARIO), "--out", str(out_dir)]
+    args += ["--work-limit", str(QUICK_WORK_LIMIT), "--seed", str(QUICK_SEED)]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+    result.out_dir = out_dir  # type: ignore[attr-defined]
+    return result

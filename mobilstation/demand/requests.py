@@ -1,0 +1,324 @@
+"""Citizen requests ("Bestil en betjent"): read, check, and place them in the week.
+
+Anyone can ask the police for a local officer at a meeting, or for a traffic
+check on a road they worry about. Each request becomes a candidate site of
+kind ``request``. The file is small and each row is a promise to a citizen,
+so reading is strict: any bad row stops the read with an :class:`InputError`
+listing every problem (file, row, field, what was expected). Row numbers
+count data rows: row 1 is the first line after the header (line 2 of the
+file).
+
+Columns (case-insensitive):
+
+* ``id`` (required, unique),
+* ``type``: one of the known request types (``traffic_check``, ``local_officer``),
+* ``lat``, ``lon``: WGS84 degrees (the place of the visit),
+* ``window`` (``"HH:MM-HH:MM"``) or ``window_start`` + ``window_end``
+  (``"HH:MM"``): when the visit should take place; optional,
+* ``date`` (or ``wanted_date``): the day wished for (ISO date); optional,
+* ``deadline``: the last acceptable day (ISO date); optional,
+* ``name``, ``note``: free text; optional.
+
+Placing in the week (``dates`` are the planned days):
+
+* deadline within the planned week (up to its Sunday: the next plan would
+  be too late) -> mandatory by the last planned day on or before it;
+* deadline before the first planned day -> **overdue**: mandatory within the
+  week (deadline = the last planned day) and flagged, with the highest
+  urgency so it is planned early; the report says so. Forcing day 1 would
+  make a week with no capacity on day 1 infeasible for no good reason;
+* deadline after the week, or none -> optional, scored by urgency;
+* a wanted date on a day that is not planned (a Saturday in a Monday-Friday
+  week) is dropped (reported): any planned day will do;
+* a wanted date within the week restricts the visit to that weekday; a
+  wanted date before the week is dropped (reported); a wanted date after the
+  week means the request is not for this week: it is left out (reported);
+* a wanted window is when the visit should *happen*: the service must start
+  between its opening and ``close - service`` (see :mod:`.sites`);
+* a point outside the district is reported and left out (another district
+  must serve it).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from mobilstation.demand._geom import DENMARK_LATLON_BOX, DistrictIndex
+from mobilstation.demand._windows import parse_hhmm, parse_window
+from mobilstation.errors import InputError
+from mobilstation.geo.model import District
+
+REQUEST_TYPES: tuple[str, ...] = ("traffic_check", "local_officer")
+"""The request types known by default (see ``SiteSettings.request_types``)."""
+
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "request_id"),
+    "type": ("type", "kind", "type_"),
+    "lat": ("lat", "latitude"),
+    "lon": ("lon", "lng", "longitude"),
+    "window": ("window", "wanted_window", "tidsrum"),
+    "window_start": ("window_start", "from", "fra"),
+    "window_end": ("window_end", "to", "til"),
+    "date": ("date", "wanted_date", "dato", "oensket_dato", "ønsket_dato"),
+    "deadline": ("deadline", "frist"),
+    "name": ("name", "navn"),
+    "note": ("note", "bemaerkning", "bemærkning", "comment"),
+}
+
+
+@dataclass(frozen=True)
+class Request:
+    """One citizen request, checked and placed in the planned week.
+
+    ``window`` is the wanted period (minutes since local midnight) or None.
+    ``deadline`` is the effective deadline within the week when ``mandatory``
+    (for an overdue request: the last planned day), else the deadline as
+    given (or None). ``original_deadline`` keeps the file's value.
+    """
+
+    id: str
+    type: str
+    lat: float
+    lon: float
+    municipality_code: str
+    row: int
+    window: tuple[int, int] | None = None
+    wanted_date: date | None = None
+    deadline: date | None = None
+    original_deadline: date | None = None
+    mandatory: bool = False
+    overdue: bool = False
+    name: str = ""
+    note: str = ""
+
+
+@dataclass
+class RequestReport:
+    """What reading found besides errors: requests left out or adjusted, with reasons."""
+
+    source: str
+    rows_read: int = 0
+    outside_district: list[str] = field(default_factory=list)
+    not_this_week: list[str] = field(default_factory=list)
+    overdue: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"{self.source}: {self.rows_read} requests read"]
+        out += [f"{self.source}: {m}" for m in self.notes]
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+class Requests(list[Request]):
+    """The requests to plan (a list), with the reading ``report`` attached."""
+
+    def __init__(self, items: Sequence[Request] = (), report: RequestReport | None = None) -> None:
+        super().__init__(items)
+        self.report = report if report is not None else RequestReport(source="requests")
+
+
+def read_requests(
+    path: str | os.PathLike[str],
+    district: District,
+    *,
+    dates: Sequence[date],
+    types: Collection[str] = REQUEST_TYPES,
+) -> Requests:
+    """Read and check a requests CSV for the planned ``dates`` (see the module docstring).
+
+    Returns :class:`Requests` (a list of :class:`Request`, in file order, with
+    ``.report``). Raises :class:`InputError` listing every bad row.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: requests file not found")
+    if not dates:
+        raise ValueError("read_requests: no planned dates")
+    planned = sorted(dates)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    report = RequestReport(source=str(path))
+    if not text.strip():
+        raise InputError(f"{path}: empty file (expected a header: id,type,lat,lon,...)")
+    first = text.splitlines()[0]
+    delim = ";" if first.count(";") > first.count(",") else ","
+    table = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False, skipinitialspace=True)
+    table.columns = [str(c).strip() for c in table.columns]
+    lower = {c.lower(): c for c in table.columns}
+    cols: dict[str, str] = {}
+    for key, names in _ALIASES.items():
+        for name in names:
+            if name in lower:
+                cols[key] = lower[name]
+                break
+    missing = [k for k in ("id", "type", "lat", "lon") if k not in cols]
+    if missing:
+        raise InputError(
+            f"{path}: missing column(s) {', '.join(missing)} (expected id, type, lat, lon and optionally "
+            "window or window_start/window_end, date, deadline, name, note); "
+            f"found {', '.join(table.columns)}"
+        )
+    report.rows_read = len(table)
+    errors: list[str] = []
+    rows: list[dict[str, object]] = []
+    seen: dict[str, int] = {}
+    known = tuple(types)
+    for i, rec in enumerate(table.to_dict("records"), start=1):
+
+        def get(key: str, rec: dict[str, str] = rec) -> str:
+            return str(rec.get(cols[key], "")).strip() if key in cols else ""
+
+        where = f"{path}: row {i}"
+        problems: list[str] = []
+        rid = get("id")
+        if not rid:
+            problems.append("id: empty (every request needs an id)")
+        elif rid in seen:
+            problems.append(f"id: {rid!r} already used in row {seen[rid]}")
+        else:
+            seen[rid] = i
+        rtype = get("type")
+        if rtype not in known:
+            problems.append(f"type: unknown request type {rtype!r} (expected one of {', '.join(known)})")
+        lat = lon = float("nan")
+        try:
+            lat, lon = float(get("lat").replace(",", ".")), float(get("lon").replace(",", "."))
+            if not (np.isfinite(lat) and np.isfinite(lon)):
+                raise ValueError
+        except ValueError:
+            problems.append(f"lat/lon: expected WGS84 degrees, got {get('lat')!r}, {get('lon')!r}")
+        else:
+            la0, la1, lo0, lo1 = DENMARK_LATLON_BOX
+            if not (la0 <= lat <= la1 and lo0 <= lon <= lo1):
+                hint = " (lat and lon swapped?)" if la0 <= lon <= la1 and lo0 <= lat <= lo1 else ""
+                problems.append(
+                    f"lat/lon: ({lat}, {lon}) is not in Denmark{hint}; "
+                    "expected WGS84 degrees (lat 54.5-57.8, lon 8-15)"
+                )
+        window: tuple[int, int] | None = None
+        try:
+            if get("window"):
+                window = parse_window(get("window"))
+            elif get("window_start") or get("window_end"):
+                if not (get("window_start") and get("window_end")):
+                    raise ValueError("give both window_start and window_end (HH:MM)")
+                window = parse_window([parse_hhmm(get("window_start")), parse_hhmm(get("window_end"))])
+        except ValueError as exc:
+            problems.append(f"window: {exc}")
+        wanted = _date(get("date"), "date", problems)
+        deadline = _date(get("deadline"), "deadline", problems)
+        if wanted is not None and deadline is not None and wanted > deadline:
+            problems.append(f"date: wanted date {wanted} is after the deadline {deadline}")
+        if problems:
+            errors += [f"{where}: {p}" for p in problems]
+            continue
+        rows.append(
+            {
+                "row": i,
+                "id": rid,
+                "type": rtype,
+                "lat": lat,
+                "lon": lon,
+                "window": window,
+                "wanted": wanted,
+                "deadline": deadline,
+                "name": get("name"),
+                "note": get("note"),
+            }
+        )
+    if errors:
+        raise InputError(
+            f"{path}: {len(errors)} problem(s) (row 1 = first line after the header):\n" + "\n".join(errors)
+        )
+
+    index = DistrictIndex(district)
+    codes, _ = index.locate_lonlat(
+        np.array([r["lon"] for r in rows], dtype=float), np.array([r["lat"] for r in rows], dtype=float)
+    )
+    out: list[Request] = []
+    first_day, last_day = planned[0], planned[-1]
+    week_end = last_day + timedelta(days=7 - last_day.isoweekday())  # Sunday of the last planned week
+    for r, code in zip(rows, codes, strict=True):
+        rid = str(r["id"])
+        if code < 0:
+            report.outside_district.append(rid)
+            report.notes.append(
+                f"row {r['row']}: request {rid!r} at ({r['lat']}, {r['lon']}) is outside district "
+                f"{district.name!r}; left out"
+            )
+            continue
+        wanted = r["wanted"]
+        assert wanted is None or isinstance(wanted, date)
+        if wanted is not None and wanted > last_day:
+            report.not_this_week.append(rid)
+            report.notes.append(
+                f"row {r['row']}: request {rid!r} wants {wanted}, after the planned week; left out"
+            )
+            continue
+        if wanted is not None and wanted < first_day:
+            report.notes.append(
+                f"row {r['row']}: request {rid!r} wanted {wanted}, before the planned week; any day will do"
+            )
+            wanted = None
+        if wanted is not None and wanted not in planned:
+            report.notes.append(
+                f"row {r['row']}: request {rid!r} wants {wanted}, not a planned day; any day will do"
+            )
+            wanted = None
+        deadline = r["deadline"]
+        assert deadline is None or isinstance(deadline, date)
+        mandatory = overdue = False
+        effective = deadline
+        if deadline is not None and deadline < first_day:
+            mandatory = overdue = True
+            effective = last_day
+            report.overdue.append(rid)
+            report.notes.append(
+                f"row {r['row']}: request {rid!r} is overdue (deadline {deadline}); it must be served "
+                f"this week (by {last_day})"
+            )
+        elif deadline is not None and deadline <= week_end:
+            mandatory = True
+            effective = max(d for d in planned if d <= deadline)
+        out.append(
+            Request(
+                id=rid,
+                type=str(r["type"]),
+                lat=float(r["lat"]),  # type: ignore[arg-type]
+                lon=float(r["lon"]),  # type: ignore[arg-type]
+                municipality_code=index.codes[int(code)],
+                row=int(r["row"]),  # type: ignore[call-overload]
+                window=r["window"],  # type: ignore[arg-type]
+                wanted_date=wanted,
+                deadline=effective,
+                original_deadline=deadline,
+                mandatory=mandatory,
+                overdue=overdue,
+                name=str(r["name"]),
+                note=str(r["note"]),
+            )
+        )
+    return Requests(out, report)
+
+
+def _date(text: str, field_name: str, problems: list[str]) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        problems.append(f"{field_name}: expected an ISO date like 2026-12-02, got {text!r}")
+        return None

@@ -1,0 +1,392 @@
+"""The planning pipeline: data -> demand -> travel -> optimisation -> plan record.
+
+:func:`build_plan` runs every step for a :class:`~mobilstation.scenario.ResolvedScenario`
+(district loaded, homes, officers and quotas resolved, input files read) and
+assembles the :class:`~mobilstation.plan.PlanRecord` every output derives from:
+
+1. demand (:func:`demand`): incidents (the scenario's file or the seeded
+   synthetic generator) -> hotspots -> candidate sites (towns, outlying
+   areas, burglary neighbourhoods, citizen requests), scored;
+2. travel (:func:`travel_matrix`): one matrix over the vehicle depots, the
+   officers' stations and the sites, from the scenario's travel model,
+   cached on disk by content;
+3. the week (:func:`mobilstation.optimize.week.plan_week`): routes, crews,
+   patrol hours, explanations, KPIs;
+4. the record (:func:`assemble`).
+
+Reproducibility: with a ``work_limit`` every step is deterministic, so two
+runs give the same record except ``generated_at`` (the wall-clock time the
+plan was made; pass ``generated_at`` to fix it too) and the wall-clock
+measurements the solver reports (``kpis`` and ``solver`` keys naming
+seconds). Tests comparing runs compare everything but those.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from mobilstation.demand.site import Site
+from mobilstation.plan import (
+    HotspotRecord,
+    LinkInfo,
+    MunicipalityInfo,
+    PlanRecord,
+    ScenarioInfo,
+    SiteRecord,
+    StationInfo,
+    TravelInfo,
+    VehicleInfo,
+)
+from mobilstation.scenario import ResolvedScenario
+from mobilstation.travel.base import Point, TravelMatrix
+
+Progress = Callable[[str], None]
+TZ = ZoneInfo("Europe/Copenhagen")
+
+__all__ = [
+    "Demand",
+    "Progress",
+    "assemble",
+    "build_plan",
+    "demand",
+    "site_record",
+    "travel_matrix",
+    "travel_model",
+    "travel_points",
+]
+
+
+def _step(progress: Progress | None, name: str) -> None:
+    if progress is not None:
+        progress(name)
+
+
+@dataclass
+class Demand:
+    """What the demand step produced: incidents (or None), hotspots (or None), requests, scored sites."""
+
+    incidents: Any
+    hotspots: Any
+    requests: Any
+    sites: list[Site]
+
+
+def demand(resolved: ResolvedScenario, *, travel: Any = None, progress: Progress | None = None) -> Demand:
+    """Incidents -> hotspots -> candidate sites with scores, for the resolved scenario.
+
+    ``travel`` is the travel model used for drive times from the stations
+    (remoteness, outlying sites); None builds the scenario's own
+    (:func:`travel_model`).
+    """
+    from mobilstation.demand.hotspots import detect_hotspots
+    from mobilstation.demand.sites import build_sites
+
+    s = resolved.scenario
+    incidents = resolved.incidents
+    if incidents is None and s.incidents is not None and s.incidents.synthetic is not None:
+        from mobilstation.demand.synthetic import synthetic_incidents
+
+        _step(progress, "synthetic incidents")
+        incidents = synthetic_incidents(resolved.district, s.incidents.synthetic, end_date=s.incidents_as_of)
+    spots = None
+    if incidents is not None:
+        _step(progress, f"hotspots ({s.hotspots.method})")
+        spots = detect_hotspots(incidents, s.hotspots, as_of=s.incidents_as_of, district=resolved.district)
+    if travel is None:
+        travel = travel_model(resolved, progress=progress)
+    _step(progress, "candidate sites")
+    sites = build_sites(
+        resolved.district,
+        settings=s.sites,
+        weights=s.weights,
+        travel=travel,
+        hotspots=spots,
+        requests=resolved.requests or (),
+        history=resolved.history,
+        as_of=s.incidents_as_of,
+        incidents=incidents,
+        hotspot_params=s.hotspots,
+    )
+    if s.requests is not None and s.requests.synthetic:
+        from dataclasses import replace
+
+        sites = [replace(x, synthetic=True) if x.kind == "request" else x for x in sites]
+    return Demand(incidents=incidents, hotspots=spots, requests=resolved.requests, sites=list(sites))
+
+
+def travel_points(resolved: ResolvedScenario, sites: Sequence[Site]) -> list[Point]:
+    """The matrix's points, in a fixed order: vehicle depots, officers' stations, sites."""
+    points: list[Point] = []
+    seen: set[str] = set()
+
+    def add(pid: str, lat: float, lon: float) -> None:
+        if pid not in seen:
+            seen.add(pid)
+            points.append(Point(pid, lat, lon))
+
+    for v in resolved.vehicles:
+        add(v.depot_id, v.depot_lat, v.depot_lon)
+    stations = {st.id: st for st in resolved.district.stations}
+    for sid in sorted({o.station_id for o in resolved.officers}):
+        st = stations[sid]
+        add(st.id, st.lat, st.lon)
+    for site in sites:
+        if site.id in seen:
+            from mobilstation.errors import InputError
+
+            raise InputError(f"site id {site.id!r} is also a station or depot id; ids must be unique")
+        add(site.id, site.lat, site.lon)
+    return points
+
+
+class _CachedModel:
+    """A travel model whose matrices come from the on-disk cache when computed before."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self.name = model.name
+
+    def fingerprint(self) -> str:
+        return self.model.fingerprint()
+
+    def matrix(self, points: Sequence[Point]) -> TravelMatrix:
+        from mobilstation.travel.cache import cached_matrix
+
+        return cached_matrix(self.model, points)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.model, name)
+
+
+def travel_model(resolved: ResolvedScenario, *, progress: Progress | None = None) -> Any:
+    """The scenario's travel model (estimated or OSM), cached on disk unless ``travel.cache`` is off."""
+    spec = resolved.scenario.travel
+    district = resolved.district
+    if spec.model == "osm":
+        from mobilstation.travel.osm import OsmTravel
+
+        _step(progress, "road network (OSM)")
+        model: Any = OsmTravel(spec.pbf, spec.params, links=district.links)
+    else:
+        from mobilstation.travel.estimated import EstimatedTravel
+
+        _step(progress, "travel model")
+        model = EstimatedTravel.from_district(district, spec.params)
+    return _CachedModel(model) if spec.cache else model
+
+
+def travel_matrix(
+    resolved: ResolvedScenario,
+    points: Sequence[Point],
+    *,
+    model: Any = None,
+    progress: Progress | None = None,
+) -> TravelMatrix:
+    """The travel matrix over ``points`` (``model`` default: :func:`travel_model`)."""
+    if model is None:
+        model = travel_model(resolved, progress=progress)
+    _step(progress, f"travel matrix ({len(points)} places)")
+    return model.matrix(points)
+
+
+def build_plan(
+    resolved: ResolvedScenario,
+    *,
+    time_limit: float | None = None,
+    seed: int | None = None,
+    work_limit: int | None = None,
+    progress: Progress | None = None,
+    generated_at: str | None = None,
+) -> PlanRecord:
+    """Run the whole pipeline for ``resolved`` and return the plan record.
+
+    ``time_limit`` (seconds), ``seed`` and ``work_limit`` override the
+    scenario's solver settings. ``generated_at`` (ISO 8601) fixes the
+    record's time stamp (default: now, Europe/Copenhagen). Raises
+    :class:`~mobilstation.errors.InputError` or
+    :class:`~mobilstation.errors.PlanFailed`.
+    """
+    from mobilstation.optimize.week import plan_week
+
+    s = resolved.scenario
+    solver = s.solver
+    changes: dict[str, Any] = {}
+    if time_limit is not None:
+        changes["time_limit_s"] = float(time_limit)
+    if seed is not None:
+        changes["seed"] = int(seed)
+    if work_limit is not None:
+        changes["work_limit"] = int(work_limit)
+    if changes:
+        solver = type(solver).model_validate({**solver.model_dump(), **changes})
+
+    model = travel_model(resolved, progress=progress)
+    built = demand(resolved, travel=model, progress=progress)
+    points = travel_points(resolved, built.sites)
+    matrix = travel_matrix(resolved, points, model=model, progress=progress)
+    _step(progress, "optimising the week")
+    municipalities = {m.code: (m.name, m.population) for m in resolved.district.municipalities}
+    week = plan_week(
+        sites=built.sites,
+        vehicles=resolved.vehicles,
+        officers=resolved.officers,
+        dates=resolved.dates,
+        travel=matrix,
+        quotas=resolved.quotas,
+        municipalities=municipalities,
+        links=resolved.district.links,
+        settings=s.week_settings,
+        solver=solver,
+        progress=progress,
+    )
+    _step(progress, "plan record")
+    return assemble(
+        resolved,
+        built,
+        matrix,
+        week,
+        solver=solver,
+        generated_at=generated_at or datetime.now(TZ).isoformat(timespec="seconds"),
+    )
+
+
+# ---------------------------------------------------------------------------
+# the record
+# ---------------------------------------------------------------------------
+
+
+def _json_value(value: Any) -> Any:
+    """Plain JSON values for ``meta``: dates as ISO text, sets as sorted lists, NaN as None."""
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(_json_value(v) for v in value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if hasattr(value, "item") and callable(value.item):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def site_record(site: Site) -> SiteRecord:
+    """The plan record's view of a candidate site."""
+    return SiteRecord(
+        id=site.id,
+        name=site.name,
+        kind=site.kind,
+        municipality_code=site.municipality_code,
+        lat=site.lat,
+        lon=site.lon,
+        service_min=site.service_min,
+        windows=[[int(a), int(b)] for a, b in site.windows],
+        days=list(site.days),
+        score=float(site.score),
+        breakdown={k: float(v) for k, v in site.breakdown.items()},
+        weekly_max=site.weekly_max,
+        min_gap_days=site.min_gap_days,
+        mandatory=site.mandatory,
+        deadline=site.deadline.isoformat() if site.deadline else None,
+        skills=sorted(site.skills),
+        population=site.population,
+        synthetic=site.synthetic,
+        meta=_json_value(dict(site.meta)),
+    )
+
+
+def assemble(
+    resolved: ResolvedScenario,
+    built: Demand,
+    matrix: TravelMatrix,
+    week: Any,
+    *,
+    solver: Any,
+    generated_at: str,
+) -> PlanRecord:
+    """Put the scenario, the district's places, the sites, hotspots and the planned week into one record."""
+    s = resolved.scenario
+    d = resolved.district
+    quotas = {q.municipality: q for q in resolved.quotas}
+    synthetic: list[str] = []
+    if built.incidents is not None and getattr(built.incidents, "synthetic", False):
+        synthetic.append("incidents")
+    if any(x.synthetic for x in built.sites if x.kind == "request"):
+        synthetic.append("requests")
+    hotspots = [HotspotRecord(**h) for h in built.hotspots.records()] if built.hotspots is not None else []
+    return PlanRecord(
+        generated_at=generated_at,
+        scenario=ScenarioInfo(
+            name=s.name,
+            file=resolved.file if s.source else None,
+            district=d.name,
+            iso_week=s.week,
+            dates=[x.isoformat() for x in resolved.dates],
+            seed=solver.seed,
+            time_limit_s=solver.time_limit_s,
+            work_limit=solver.work_limit,
+        ),
+        travel=TravelInfo(
+            model=matrix.model, estimated=matrix.estimated, params=_json_value(dict(matrix.params))
+        ),
+        synthetic_inputs=synthetic,
+        municipalities=[
+            MunicipalityInfo(
+                code=m.code,
+                name=m.name,
+                population=m.population,
+                quota_visits=quotas[m.code].min_visits if m.code in quotas else 0,
+                quota_hours=quotas[m.code].min_hours if m.code in quotas else 0.0,
+            )
+            for m in d.municipalities
+        ],
+        stations=[
+            StationInfo(
+                id=st.id,
+                name=st.name,
+                kind=st.kind,
+                municipality_code=st.municipality_code,
+                lat=st.lat,
+                lon=st.lon,
+            )
+            for st in d.stations
+        ],
+        links=[
+            LinkInfo(
+                id=lk.id,
+                name=lk.name,
+                kind=lk.kind,
+                a=[lk.a_lat, lk.a_lon],
+                b=[lk.b_lat, lk.b_lon],
+                crossing_min=lk.crossing_min,
+                wait_min=lk.wait_min,
+            )
+            for lk in d.links
+        ],
+        sites=[site_record(x) for x in built.sites],
+        hotspots=hotspots,
+        vehicles=[
+            VehicleInfo(
+                id=v.id,
+                name=v.name,
+                home_station_id=v.depot_id,
+                shift=[v.shift_start, v.shift_end],
+                max_work_min=v.max_work_min,
+                crew_size=v.crew_size,
+            )
+            for v in resolved.vehicles
+        ],
+        routes=list(week.routes),
+        officers=list(week.officers),
+        hours=list(week.hours),
+        unvisited=list(week.unvisited),
+        kpis=_json_value(dict(week.kpis)),
+        solver=_json_value(dict(week.solver)),
+    )

@@ -1,0 +1,312 @@
+"""The ``mobilstation`` command: outputs, exit codes (0 ok, 1 no plan, 2 bad input), atomic output."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from mobilstation.cli import app
+from mobilstation.plan import PlanRecord
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+QUICK = ROOT / "scenarios" / "quick.yaml"
+INCIDENTS = ROOT / "geodata" / "nordjylland_incidents_synthetic.csv"
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(app, [str(a) for a in args], env={"COLUMNS": "200"})
+
+
+# -- help and entry points ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["plan", "validate", "compare", "hotspots", "sites"])
+def test_every_command_has_help(command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Usage" in result.output and command in result.output
+
+
+def test_entry_points() -> None:
+    # the installed script and ``python -m mobilstation`` run the same app
+    script = Path(sys.executable).parent / "mobilstation"
+    for cmd in ([str(script), "--help"], [sys.executable, "-m", "mobilstation", "--help"]):
+        done = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=120, env={"COLUMNS": "120", "PATH": ""}
+        )
+        assert done.returncode == 0, done.stderr
+        for name in ("plan", "validate", "compare", "hotspots", "sites"):
+            assert name in done.stdout
+
+
+# -- plan ------------------------------------------------------------------------------------
+
+EXPECTED_FILES = {
+    "plan.json",
+    "visits.csv",
+    "crews.csv",
+    "hours.csv",
+    "kpis.json",
+    "schedule.xlsx",
+    "plan.gpkg",
+    "map.html",
+    "index.html",
+}
+
+
+def test_plan_writes_every_output(quick_plan: Any) -> None:
+    assert quick_plan.exit_code == 0, quick_plan.output
+    out: Path = quick_plan.out_dir
+    assert {p.name for p in out.iterdir()} >= EXPECTED_FILES
+    rec = PlanRecord.read(out)
+    # one calendar per vehicle and per officer with a shift; one map per municipality
+    assert {p.name for p in (out / "calendars").glob("*.ics")} >= {f"{v.id}.ics" for v in rec.vehicles}
+    assert len(list((out / "maps").glob("*.html"))) == len(rec.municipalities)
+    assert rec.scenario.work_limit == 200 and rec.scenario.seed == 1
+    kpis = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
+    assert kpis["scenario"] == "quick" and kpis["visits"] == sum(len(r.stops) for r in rec.routes)
+    # no temporary directories left next to it
+    assert [p.name for p in out.parent.iterdir()] == [out.name]
+
+
+def test_plan_prints_a_summary(quick_plan: Any) -> None:
+    text = quick_plan.output
+    assert "quick: 2026-W49 (2026-11-30 - 2026-12-04)" in text
+    rec = PlanRecord.read(quick_plan.out_dir)
+    n = sum(len(r.stops) for r in rec.routes)
+    assert re.search(rf"\b{n} visits on \d+ vehicle-days", text)
+    for m in rec.municipalities:
+        assert m.name in text
+    assert "synthetic inputs: incidents, requests" in text
+    assert "Traceback" not in text
+
+
+def _bad_scenario(tmp_path: Path) -> Path:
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"include: {QUICK}\nweigths:\n  burglary: 2\n", encoding="utf-8")
+    return path
+
+
+def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("plan", _bad_scenario(tmp_path), "--out", out)
+    assert result.exit_code == 2
+    assert "weigths: unknown field (did you mean 'weights'?)" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["bad.yaml"]
+
+
+def test_bad_input_leaves_an_earlier_plan_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "plan.json").write_text("{}", encoding="utf-8")
+    result = run("plan", _bad_scenario(tmp_path), "--out", out, "--quiet")
+    assert result.exit_code == 2
+    assert [p.name for p in out.iterdir()] == ["plan.json"]
+    assert (out / "plan.json").read_text(encoding="utf-8") == "{}"
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--set", "solver.seed"], "expected FIELD=VALUE"),  # an override without a value
+        (["--set", "solver.time_limit_s=-1"], "overrides: solver.time_limit_s:"),  # an invalid override
+        (["--set", "vehicles.0.home=Hjøring"], "vehicles:"),  # lists are replaced, not indexed
+        (["--time-limit", "0"], "--time-limit"),  # out of range (click's own check, also exit 2)
+    ],
+)
+def test_bad_options_exit_2(tmp_path: Path, args: list[str], fragment: str) -> None:
+    out = tmp_path / "out"
+    result = run("plan", QUICK, "--out", out, *args)
+    assert result.exit_code == 2, result.output
+    assert fragment in result.output
+    assert not out.exists()
+
+
+def test_missing_scenario_exits_2(tmp_path: Path) -> None:
+    result = run("plan", tmp_path / "nope.yaml", "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "scenario file not found" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_impossible_quota_exits_1_with_the_explanation(tmp_path: Path) -> None:
+    # three visits to Læsø in a week: each takes most of a vehicle-day over the ferry
+    out = tmp_path / "out"
+    result = run(
+        "plan", QUICK, "--out", out, "--work-limit", "50", "--quiet", "--set", "quotas.Læsø.min_visits=3"
+    )
+    assert result.exit_code == 1, result.output
+    assert "no feasible plan" in result.output
+    assert re.search(r"kvote Læsø: 3 besøg krævet, højst \d+ mulig", result.output)
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+# -- validate ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_validate_every_shipped_scenario(path: Path) -> None:
+    result = run("validate", path)
+    assert result.exit_code == 0, result.output
+    assert "is valid" in result.output
+    assert "2026-W49" in result.output
+
+
+def test_validate_reports_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text(
+        f"include: {QUICK}\nvehicles:\n"
+        "  - {id: bil1, home: aalborg-politigaard}\n"
+        "  - {id: bil2, home: Hjøring}\n",
+        encoding="utf-8",
+    )
+    result = run("validate", path)
+    assert result.exit_code == 2
+    assert "vehicles[1].home: no station or town named 'Hjøring'" in result.output
+    assert "did you mean 'Hjørring'" in result.output
+
+
+# -- compare ----------------------------------------------------------------------------------
+
+
+def _row(text: str, label: str) -> list[str]:
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip("│┃ ").split("│")]
+        if cells and cells[0] == label:
+            return cells
+    raise AssertionError(f"no row {label!r} in\n{text}")
+
+
+def test_compare_prints_both_plans(quick_plan: Any, tmp_path: Path) -> None:
+    a = quick_plan.out_dir
+    b = tmp_path / "b"
+    b.mkdir()
+    rec = PlanRecord.read(a)
+    route = next(r for r in rec.routes if r.stops)
+    dropped = len(route.stops)
+    route.stops, route.legs, route.travel_min, route.travel_m, route.service_min = [], [], 0, 0, 0
+    rec.scenario.name = "fewer"
+    (b / "plan.json").write_text(rec.to_json(), encoding="utf-8")
+    result = run("compare", a, b)
+    assert result.exit_code == 0, result.output
+    total = sum(len(r.stops) for r in PlanRecord.read(a).routes)
+    assert _row(result.output, "visits")[1:] == [str(total), str(total - dropped), f"{-dropped:+d}"]
+    assert "A: quick" in result.output and "B: fewer" in result.output
+    for label in (
+        "travel share of vehicle time",
+        "unvisited high-priority sites",
+        "town (share of sites visited)",
+        "coverage by kind",
+        "hours per 1,000 inhabitants",
+        "Læsø",
+    ):
+        assert label in result.output
+
+
+def test_compare_of_a_directory_without_a_plan(tmp_path: Path, quick_plan: Any) -> None:
+    result = run("compare", quick_plan.out_dir, tmp_path)
+    assert result.exit_code == 2
+    assert "no plan.json found" in result.output
+
+
+# -- hotspots and sites ---------------------------------------------------------------------------
+
+
+def test_hotspots_writes_areas_and_cells(tmp_path: Path) -> None:
+    out = tmp_path / "hot"
+    result = run(
+        "hotspots",
+        INCIDENTS,
+        "--district",
+        "Nordjyllands Politi",
+        "--out",
+        out,
+        "--method",
+        "gistar",
+        "--cell-m",
+        "250",
+        "--bandwidth-m",
+        "600",
+        "--half-life-days",
+        "21",
+        "--as-of",
+        "2026-11-29",
+        "--quiet",
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["cells.geojson", "hotspots.geojson"]
+    areas = json.loads((out / "hotspots.geojson").read_text(encoding="utf-8"))
+    cells = json.loads((out / "cells.geojson").read_text(encoding="utf-8"))
+    for doc in (areas, cells):
+        assert doc["type"] == "FeatureCollection"
+        assert doc["properties"]["method"] == "gistar" and doc["properties"]["as_of"] == "2026-11-29"
+        assert doc["properties"]["params"]["bandwidth_m"] == 600
+        assert doc["properties"]["synthetic"] is True
+    assert areas["features"], "the synthetic incidents hold clusters"
+    assert all(f["properties"]["incidents"] >= 3 for f in areas["features"])
+    assert sum(1 for f in cells["features"] if f["properties"]["hot"]) >= len(areas["features"])
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--method", "hexbin"], "--method"),  # an unknown method
+        (["--as-of", "29-11-2026"], "--as-of: expected a date as YYYY-MM-DD"),  # a date in the wrong form
+        (["--bandwidth-m", "5"], "--bandwidth-m:"),  # below the smallest band
+    ],
+)
+def test_hotspots_bad_options_exit_2(tmp_path: Path, args: list[str], fragment: str) -> None:
+    out = tmp_path / "hot"
+    result = run("hotspots", INCIDENTS, "--district", "1", "--out", out, *args)
+    assert result.exit_code == 2, result.output
+    assert fragment in result.output
+    assert not out.exists()
+
+
+def test_hotspots_missing_incidents_file(tmp_path: Path) -> None:
+    result = run("hotspots", tmp_path / "none.csv", "--district", "1", "--out", tmp_path / "hot")
+    assert result.exit_code == 2 and "none.csv" in result.output
+    assert not (tmp_path / "hot").exists()
+
+
+def test_sites_writes_scored_sites(tmp_path: Path) -> None:
+    out = tmp_path / "sites"
+    result = run("sites", QUICK, "--out", out)
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "sites.geojson").read_text(encoding="utf-8"))
+    feats = doc["features"]
+    scores = [f["properties"]["score"] for f in feats]
+    assert scores == sorted(scores, reverse=True)
+    for f in feats:
+        p = f["properties"]
+        assert sum(p["breakdown"].values()) == pytest.approx(p["score"], abs=1e-5)
+        assert p["kind"] in {"town", "outlying", "neighbourhood", "request"}
+        lon, lat = f["geometry"]["coordinates"]
+        assert 56.4 < lat < 57.8 and 8.9 < lon < 11.3  # North Jutland
+    with (ROOT / "scenarios" / "data" / "requests_example.csv").open(encoding="utf-8") as fh:
+        request_ids = {f"request:{row['id']}" for row in csv.DictReader(fh)}
+    assert {f["properties"]["id"] for f in feats if f["properties"]["kind"] == "request"} == request_ids
+    assert f"{len(feats)} sites:" in result.output
+
+
+def test_output_directory_is_replaced_whole(tmp_path: Path) -> None:
+    out = tmp_path / "sites"
+    out.mkdir()
+    (out / "stale.txt").write_text("from an earlier run", encoding="utf-8")
+    result = run("sites", QUICK, "--out", out, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in out.iterdir()] == ["sites.geojson"]
+    shutil.rmtree(out)
