@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from mobilstation.geo import District, load_district
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the travel-matrix cache of a test run away from the user's own cache.
+
+    Set before test workers start, so they share one cache for the run (a
+    matrix computed by one worker is reused by the others), and nothing the
+    suite writes outlives it in ``~/.cache``.
+    """
+    if "MOBILSTATION_CACHE" not in os.environ:
+        os.environ["MOBILSTATION_CACHE"] = tempfile.mkdtemp(prefix="mobilstation-test-cache-")
 
 
 @pytest.fixture(scope="session")
