@@ -133,7 +133,7 @@ def test_stations_vehicles_and_travel(record: PlanRecord, resolved: ResolvedScen
         ("bil1", "aalborg-politigaard"),
         ("bil2", "hjoerring"),
     ]
-    assert all(v.shift == [480, 960] and v.max_work_min == 480 and v.crew_size == 2 for v in record.vehicles)
+    assert all(v.shift == [480, 1020] and v.max_work_min == 480 and v.crew_size == 2 for v in record.vehicles)
     assert record.travel.model == "estimated" and record.travel.estimated is True
     assert {lk.id for lk in record.links} == {lk.id for lk in resolved.district.links}
     for r in record.routes:

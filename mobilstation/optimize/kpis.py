@@ -122,13 +122,14 @@ def week_kpis(
                 "met": bool(met),
             }
         )
-    hoods = [s for s in sites if s.kind == "neighbourhood" and "intensity" in s.meta]
-    total_int = sum(float(s.meta["intensity"]) for s in hoods)
+    intensity = {s.id: _intensity(s) for s in sites if s.kind == "neighbourhood"}
+    intensity = {k: v for k, v in intensity.items() if v is not None}
+    total_int = sum(intensity.values())
 
     def share(ids: set[str]) -> float | None:
         if total_int <= 0:
             return None
-        return sum(float(s.meta["intensity"]) for s in hoods if s.id in ids) / total_int
+        return sum(v for k, v in intensity.items() if k in ids) / total_int
 
     scores = sorted(s.score for s in sites)
     top_q = scores[int(0.75 * (len(scores) - 1))] if scores else 0.0
@@ -171,3 +172,15 @@ def week_kpis(
         "unvisited_by_reason": reasons,
         "hours_lp": dict(hours_info or {}),
     }
+
+
+def _intensity(site: Site) -> float | None:
+    """A neighbourhood's recency-weighted burglary intensity.
+
+    The demand layer stores it as ``hotspot_intensity``; plain ``intensity``
+    is accepted for sites built by hand.
+    """
+    for key in ("hotspot_intensity", "intensity"):
+        if key in site.meta and site.meta[key] is not None:
+            return float(site.meta[key])
+    return None
