@@ -317,6 +317,7 @@ def plan_summary(record: PlanRecord) -> dict[str, Any]:
     threshold, missed = _high_priority(record)
     frame = kpi_frame(record)
     per_muni = frame.drop(index="total")
+    has_quota = (per_muni["quota_visits"] > 0) | (per_muni["quota_hours"] > 0)
     return {
         "routes": len(record.routes),
         "vehicle_days_used": len(used),
@@ -332,8 +333,9 @@ def plan_summary(record: PlanRecord) -> dict[str, Any]:
         "mobile_hours": float(frame.loc["total", "mobile_hours"]),
         "patrol_hours": float(frame.loc["total", "patrol_hours"]),
         "hours_per_1000": float(frame.loc["total", "hours_per_1000"]),
-        "quotas_met": int(per_muni["quota_met"].sum()),
-        "quotas": int(((per_muni["quota_visits"] > 0) | (per_muni["quota_hours"] > 0)).sum()),
+        # counted over the municipalities that have a quota, so "met" never exceeds "quotas"
+        "quotas_met": int((per_muni["quota_met"] & has_quota).sum()),
+        "quotas": int(has_quota.sum()),
         "unvisited": len(record.unvisited),
         "high_priority_threshold": threshold,
         "unvisited_high_priority": missed,

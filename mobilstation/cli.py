@@ -375,6 +375,11 @@ def _fmt(value: Any) -> str:
     return escape(str(value))
 
 
+from mobilstation.sweep import register as _register_sweep  # noqa: E402  (after the other commands)
+
+_register_sweep(app)
+
+
 def main() -> None:
     """Entry point of the ``mobilstation`` script."""
     app()
