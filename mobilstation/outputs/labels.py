@@ -32,23 +32,11 @@ REASON_NAMES: dict[str, str] = {
 # Score components (keys of ``SiteRecord.breakdown``) as a planner reads them.
 BREAKDOWN_NAMES: dict[str, str] = {
     "population": "befolkning",
-    "incidents": "indbrud",
-    "burglary": "indbrud",
-    "hotspot": "hotspot",
-    "recency": "tid siden sidste besøg",
-    "days_since_visit": "dage siden sidste besøg",
-    "last_visit": "tid siden sidste besøg",
     "remoteness": "afstand til nærmeste station",
-    "distance": "afstand til nærmeste station",
-    "request": "borgerhenvendelse",
-    "requests": "borgerhenvendelser",
-    "priority": "prioritet",
+    "burglary": "indbrud",
     "trend": "stigende tendens",
-    "vulnerability": "sårbarhed",
-    "elderly": "ældre borgere",
-    "fairness": "ligelig fordeling",
-    "quota": "kommunekvote",
-    "traffic": "trafikkontrol",
+    "recency": "tid siden sidste besøg",
+    "urgency": "hast (borgerhenvendelse)",
 }
 
 # Column headers of visits.csv / crews.csv / hours.csv and the schedule sheets.

@@ -63,6 +63,7 @@ from shapely.ops import unary_union
 from mobilstation._io import atomic_write_text
 from mobilstation.errors import GeodataError, InputError
 from mobilstation.geo.model import METRIC_CRS, STORAGE_CRS, District
+from mobilstation.outputs.labels import BREAKDOWN_NAMES
 from mobilstation.outputs._offline import assert_offline, make_offline
 from mobilstation.outputs.index_page import (
     EN_DASH,
@@ -110,26 +111,7 @@ ROUTE_COLOURS = (
 UNVISITED_COLOUR = "#8a8a8a"
 LINK_COLOUR = "#0b3d91"
 
-BREAKDOWN_LABELS_DA = {
-    "population": "befolkning",
-    "incidents": "indbrud",
-    "burglary": "indbrud",
-    "hotspot": "hotspot",
-    "recency": "tid siden sidste besøg",
-    "days_since_visit": "dage siden sidste besøg",
-    "last_visit": "tid siden sidste besøg",
-    "remoteness": "afstand til nærmeste station",
-    "distance": "afstand til nærmeste station",
-    "request": "borgerhenvendelse",
-    "requests": "borgerhenvendelser",
-    "priority": "prioritet",
-    "trend": "stigende tendens",
-    "vulnerability": "sårbarhed",
-    "elderly": "ældre borgere",
-    "fairness": "ligelig fordeling",
-    "quota": "kommunekvote",
-    "traffic": "trafikkontrol",
-}
+BREAKDOWN_LABELS_DA = BREAKDOWN_NAMES  # one mapping, kept in labels.py
 """Danish names for score components; components not listed are shown by their key."""
 
 _SLUG_MAP = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})

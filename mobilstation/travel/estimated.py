@@ -43,7 +43,7 @@ from mobilstation.errors import TravelError
 from mobilstation.geo.model import District, Link
 from mobilstation.geo.projection import to_metric_arrays
 from mobilstation.travel.base import Point, TravelMatrix
-from mobilstation.travel.graph import LandMask, Located, link_length_m, link_wait_min
+from mobilstation.travel.graph import LandMask, Located, link_length_m, link_wait_min, links_fingerprint
 
 _EPS_MIN = 1e-6  # minutes: float noise below this never rounds a leg up by a whole minute
 _TINY = 1e-9  # edge weight floor so zero-length edges stay edges in sparse graphs
@@ -195,23 +195,7 @@ class EstimatedTravel:
         h.update(self.name.encode())
         h.update(json.dumps(self.params.model_dump(mode="json"), sort_keys=True).encode())
         h.update(hashlib.sha256(self._land_wkb).digest())
-        links = [
-            [
-                lk.id,
-                lk.kind,
-                lk.a_lat,
-                lk.a_lon,
-                lk.b_lat,
-                lk.b_lon,
-                lk.crossing_min,
-                lk.wait_min,
-                list(lk.departures_a),
-                list(lk.departures_b),
-                lk.length_m,
-            ]
-            for lk in self.links
-        ]
-        h.update(json.dumps(links, sort_keys=True).encode())
+        h.update(links_fingerprint(self.links).encode())
         return h.hexdigest()
 
     def params_dict(self) -> dict[str, Any]:

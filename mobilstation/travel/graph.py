@@ -25,6 +25,8 @@ and output coordinates are WGS84 (:data:`STORAGE_CRS`).
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -285,3 +287,28 @@ class LandMask:
         graph = coo_array((vals, (rows, cols)), shape=(n + w, n + w)).tocsr()
         out = dijkstra(graph, directed=True, indices=sources)
         return np.asarray(out[:, :n])
+
+
+def links_fingerprint(links: Sequence[Link]) -> str:
+    """A canonical JSON text of everything about ``links`` that changes travel times.
+
+    Both travel models hash it into their cache keys, so editing a crossing in
+    ``geodata/links.csv`` invalidates cached matrices.
+    """
+    rows = [
+        [
+            lk.id,
+            lk.kind,
+            lk.a_lat,
+            lk.a_lon,
+            lk.b_lat,
+            lk.b_lon,
+            lk.crossing_min,
+            lk.wait_min,
+            list(lk.departures_a),
+            list(lk.departures_b),
+            lk.length_m,
+        ]
+        for lk in links
+    ]
+    return json.dumps(rows, sort_keys=True)

@@ -36,7 +36,7 @@ from mobilstation.errors import TravelError
 from mobilstation.geo.model import Link
 from mobilstation.geo.projection import to_metric_arrays
 from mobilstation.travel.base import Point, TravelMatrix
-from mobilstation.travel.graph import link_length_m, link_wait_min
+from mobilstation.travel.graph import link_length_m, link_wait_min, links_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -342,23 +342,7 @@ class OsmTravel:
         h.update(self.name.encode())
         h.update(self._file_hash.encode())
         h.update(json.dumps(self.params.model_dump(mode="json"), sort_keys=True).encode())
-        links = [
-            [
-                lk.id,
-                lk.kind,
-                lk.a_lat,
-                lk.a_lon,
-                lk.b_lat,
-                lk.b_lon,
-                lk.crossing_min,
-                lk.wait_min,
-                list(lk.departures_a),
-                list(lk.departures_b),
-                lk.length_m,
-            ]
-            for lk in self.links
-        ]
-        h.update(json.dumps(links, sort_keys=True).encode())
+        h.update(links_fingerprint(self.links).encode())
         return h.hexdigest()
 
     def params_dict(self) -> dict[str, Any]:
