@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from pathlib import Path
 
 import pytest
 
@@ -30,9 +29,7 @@ def nordjylland() -> District:
 
 # -- the quick plan, planned once per test run through the CLI (test_cli, test_api, test_pipeline)
 
-QUICK_SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "quick.yaml"
-QUICK_WORK_LIMIT = 200  # routing iterations: small enough to be fast, and the plan is the same on any machine
-QUICK_SEED = 1
+from fixtures.quick import QUICK_SCENARIO, QUICK_SEED, QUICK_WORK_LIMIT  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import QUICK_SCENARIO, QUICK_SEED, QUICK_WORK_LIMIT
+from fixtures.quick import QUICK_SCENARIO, QUICK_SEED, QUICK_WORK_LIMIT
 from plan_checker import check_plan
 from shapely.geometry import Point as ShapelyPoint
 from shapely.geometry import shape
