@@ -508,7 +508,12 @@ def main(argv: list[str] | None = None) -> int:
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for rec in records:
         groups[(rec["set"], rec["solver"])].append(rec)
-    for (set_, solver), recs in sorted(groups.items()):
+        # finer: Chao set (p4, p5) or number of routes for pr
+        family = rec["instance"].split(".")[0] if rec["set"] == "top" else f"pr m={rec['m']}"
+        groups[(family, rec["solver"])].append(rec)
+    order = sorted(groups, key=lambda k: (k[0] not in ("top", "toptw"), k))
+    for set_, solver in order:
+        recs = groups[(set_, solver)]
         gaps = [r["gap_pct"] for r in recs if r["gap_pct"] is not None]
         row = {
             "set": set_,
