@@ -160,6 +160,7 @@ def plan_command(
             )
             result.save(out_dir, progress=progress)
         if not quiet:
+            _print_notes(result.record.notes)
             _print_plan_summary(result)
             err.print(f"[bold green]plan written to[/] {escape(str(out_dir))}")
 
@@ -239,6 +240,7 @@ def hotspots_command(
             result = api.hotspots(incidents, district, params=params, as_of=when, progress=progress)
             api.write_hotspots(result, out_dir)
     if not quiet:
+        _print_notes(result.notes)
         out.print(
             f"{len(result.areas)} hotspot area(s) from {result.incidents_used} incident(s), as of {when}"
         )
@@ -323,7 +325,12 @@ def _print_resolved(r: Any) -> None:
                 f"{q.min_patrol_hours:g}",
             )
         out.print(qt)
-    for w in r.warnings:
+    _print_notes(r.warnings)
+
+
+def _print_notes(notes: list[str]) -> None:
+    """What the inputs' readers reported without stopping: the planner must see what was left out."""
+    for w in notes:
         out.print(f"[yellow]warning:[/] {escape(w)}")
 
 

@@ -337,6 +337,7 @@ def assemble(
             model=matrix.model, estimated=matrix.estimated, params=_json_value(dict(matrix.params))
         ),
         synthetic_inputs=synthetic,
+        notes=list(resolved.warnings),
         municipalities=[
             MunicipalityInfo(
                 code=m.code,

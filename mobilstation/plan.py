@@ -204,6 +204,10 @@ class PlanRecord(_Model):
     scenario: ScenarioInfo
     travel: TravelInfo
     synthetic_inputs: list[str] = Field(default_factory=list)  # e.g. ["incidents"]
+    # what reading the scenario and its files reported without stopping the
+    # plan: input rows skipped (with row number and reason), points outside
+    # the district, requests adjusted, vehicles without a home crew
+    notes: list[str] = Field(default_factory=list)
     municipalities: list[MunicipalityInfo]
     stations: list[StationInfo]
     links: list[LinkInfo] = Field(default_factory=list)

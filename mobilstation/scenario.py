@@ -966,7 +966,11 @@ class ResolvedScenario:
     maps site ids to their last visit date. ``requests`` and ``incidents``
     hold what the demand readers returned for the files (``incidents`` is
     None for synthetic incidents, which the pipeline generates).
-    ``warnings`` are things worth a planner's look that do not stop a plan.
+    ``warnings`` are things worth a planner's look that do not stop a plan,
+    among them what the readers of the input files reported (rows skipped
+    with their reasons, points outside the district, requests adjusted), so
+    nothing a planner entered disappears without a word; the plan keeps them
+    in ``plan.json`` as ``notes``.
     """
 
     scenario: Scenario
@@ -1182,11 +1186,13 @@ def resolve(scenario: Scenario) -> ResolvedScenario:
         requests = read_requests(
             scenario.requests.file, district, dates=dates, types=tuple(scenario.sites.request_types)
         )
+        warnings += requests.report.lines()[1:]  # the first line only counts rows
     incidents = None
     if scenario.incidents is not None and scenario.incidents.file is not None:
         from mobilstation.demand.incidents import read_incidents
 
         incidents = read_incidents(scenario.incidents.file, district, as_of=scenario.incidents_as_of)
+        warnings += incidents.report.lines()[1:]  # rows skipped, points outside the district
 
     return ResolvedScenario(
         scenario=scenario,

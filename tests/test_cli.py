@@ -282,6 +282,49 @@ def test_hotspots_missing_incidents_file(tmp_path: Path) -> None:
     assert not (tmp_path / "hot").exists()
 
 
+def test_hotspots_reports_skipped_rows(tmp_path: Path) -> None:
+    """Rows that cannot be used are named with their number and reason; the rest are analysed."""
+    src = tmp_path / "incidents.csv"
+    src.write_text(
+        "id,timestamp,lat,lon,type\n"
+        "a,2026-11-20T10:00,57.0480,9.9187,indbrud i beboelse\n"
+        "b,notadate,57.0480,9.9187,indbrud i beboelse\n"
+        "c,2026-11-21T10:00,91,9.9,indbrud i beboelse\n"
+        "d,2026-11-22T10:00,55.6761,12.5683,indbrud i beboelse\n",
+        encoding="utf-8",
+    )
+    result = run("hotspots", src, "--district", "1", "--out", tmp_path / "hot", "--as-of", "2026-11-29")
+    assert result.exit_code == 0, result.output
+    assert "2 rows skipped" in result.output
+    assert "row 2: timestamp: bad timestamp 'notadate'" in result.output
+    assert "row 3: coordinates (91.0, 9.9) are not valid WGS84" in result.output
+    assert "1 incidents lie outside district" in result.output  # Copenhagen
+    assert "from 1 incident(s)" in result.output
+
+
+def test_validate_reports_skipped_incident_rows(tmp_path: Path) -> None:
+    src = tmp_path / "incidents.csv"
+    src.write_text(
+        "id,timestamp,lat,lon,type\n"
+        "a,2026-11-20T10:00,57.0480,9.9187,indbrud i beboelse\n"
+        "b,2026-11-20T10:00,,9.9187,indbrud i beboelse\n",
+        encoding="utf-8",
+    )
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(f"include: {QUICK}\nincidents: {{file: {src}}}\n", encoding="utf-8")
+    result = run("validate", scenario)
+    assert result.exit_code == 0, result.output
+    assert "1 rows skipped" in result.output and "row 2:" in result.output
+
+
+def test_plan_keeps_and_prints_what_the_readers_reported(quick_plan: Any) -> None:
+    """The overdue example request is adjusted, not dropped silently: plan.json keeps the note."""
+    record = PlanRecord.read(quick_plan.out_dir)
+    overdue = [n for n in record.notes if "BEB-2026-0145" in n and "overdue" in n]
+    assert overdue, record.notes
+    assert "warning:" in quick_plan.output and "BEB-2026-0145" in quick_plan.output
+
+
 def test_sites_writes_scored_sites(tmp_path: Path) -> None:
     out = tmp_path / "sites"
     result = run("sites", QUICK, "--out", out)

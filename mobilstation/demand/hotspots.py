@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -139,6 +139,8 @@ class Hotspots:
     excluded_outside: int = 0
     excluded_future: int = 0
     excluded_old: int = 0
+    notes: list[str] = field(default_factory=list)
+    """What reading the incidents reported (rows skipped, points outside the district)."""
 
     @property
     def method(self) -> str:
@@ -246,6 +248,7 @@ def detect_hotspots(
         "excluded_outside": int((~inside).sum()),
         "excluded_future": int((inside & (incident_ages(gdf, as_of) < 0)).sum()),
         "excluded_old": int((inside & (incident_ages(gdf, as_of) >= params.lookback_days)).sum()),
+        "notes": inc.report.lines()[1:],  # the first line only counts rows
     }
     if not in_lookback.any():
         return Hotspots(
