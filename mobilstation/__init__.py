@@ -9,6 +9,9 @@ for the Python API (the same functions the ``mobilstation`` command uses)::
     plan.map()         # interactive map
     plan.save("out/week49")
 
+    from mobilstation import load_district
+    district = load_district("Nordjyllands Politi")  # or by number: 1
+
 The names below are imported on first use, so ``import mobilstation`` stays
 cheap (the geodata and solver stacks load only when needed).
 """
@@ -19,7 +22,7 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Plan", "__version__", "load_scenario", "validate"]
+__all__ = ["Plan", "__version__", "load_district", "load_scenario", "validate"]
 
 
 def __getattr__(name: str) -> Any:
@@ -28,4 +31,8 @@ def __getattr__(name: str) -> Any:
         from mobilstation import api
 
         return getattr(api, name)
+    if name == "load_district":
+        from mobilstation.geo.district import load_district
+
+        return load_district
     raise AttributeError(f"module 'mobilstation' has no attribute {name!r}")

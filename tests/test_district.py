@@ -84,6 +84,14 @@ def test_by_name_and_number_give_the_same_district(nordjylland: District) -> Non
         assert load_district(alias) is nordjylland  # cached: the very same object
 
 
+def test_the_package_offers_load_district_at_the_top(nordjylland: District) -> None:
+    import mobilstation
+
+    assert "load_district" in mobilstation.__all__
+    assert mobilstation.load_district("Nordjyllands Politi") is nordjylland
+    assert mobilstation.load_district(1) is nordjylland
+
+
 def test_municipalities_and_populations_match_the_csv(nordjylland: District) -> None:
     rows = {r["komkode"]: r for r in _csv("municipality_population.csv")}
     assert [m.code for m in nordjylland.municipalities] == NJ_CODES
