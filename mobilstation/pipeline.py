@@ -302,6 +302,18 @@ def site_record(site: Site) -> SiteRecord:
     )
 
 
+def _time_notes(info: dict[str, Any]) -> list[str]:
+    """A word when the plan took more than its time limit allows (10 %): the planner set the limit."""
+    limit, took = info.get("time_limit_s"), info.get("plan_seconds")
+    if info.get("work_limit") is not None or not limit or took is None or took <= 1.1 * limit:
+        return []
+    fixed = took - float(info.get("seconds") or 0.0)
+    return [
+        f"planning took {took:.1f} s against a time limit of {limit:g} s: building the week, the crews "
+        f"and the hours alone took {fixed:.1f} s; allow at least {2 * fixed:.0f} s for a search"
+    ]
+
+
 def assemble(
     resolved: ResolvedScenario,
     built: Demand,
@@ -337,7 +349,7 @@ def assemble(
             model=matrix.model, estimated=matrix.estimated, params=_json_value(dict(matrix.params))
         ),
         synthetic_inputs=synthetic,
-        notes=list(resolved.warnings),
+        notes=list(resolved.warnings) + _time_notes(week.solver),
         municipalities=[
             MunicipalityInfo(
                 code=m.code,

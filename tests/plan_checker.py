@@ -64,6 +64,14 @@ Ferries and islands
     be a ferry leg. Legs between two island points need no ferry (one island
     per plan is assumed: the rule does not tell islands apart).
 
+Travel (with ``travel``, a matrix recomputed outside the planner, e.g. by
+:func:`reference_matrix`)
+  * every leg's metres, ferry flag and links equal the matrix's for its two
+    places; its minutes equal the matrix's, except a ferry leg, which may
+    beat the matrix's average wait (a timetable) but never drive + crossing
+    (matrix minutes - the link's ``wait_min``). This is what catches a leg
+    made shorter than the road, or a crossing to an island left out.
+
 Unvisited
   * every listed site exists, is listed once with a non-empty reason and is
     not visited; with ``require_all_explained`` every site not visited must
@@ -78,6 +86,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from mobilstation.plan import PlanRecord, Route, SiteRecord
+from mobilstation.travel.base import Point, TravelMatrix
 
 EPS = 1e-6
 
@@ -273,6 +282,51 @@ def _check_ferries(plan: PlanRecord, route: Route, sites: dict[str, SiteRecord])
         if island(leg.from_id) != island(leg.to_id) and not (leg.ferry and ferries):
             out.append(f"{where}: connects an island and the mainland without a ferry")
     return out
+
+
+def _check_travel(plan: PlanRecord, route: Route, travel: TravelMatrix) -> list[str]:
+    out: list[str] = []
+    index = {pid: k for k, pid in enumerate(travel.ids)}
+    waits = {lk.id: lk.wait_min for lk in plan.links}
+    for n, leg in enumerate(route.legs, start=1):
+        where = f"route {route.id} leg {n} ({leg.from_id} -> {leg.to_id})"
+        if leg.from_id not in index or leg.to_id not in index:
+            out.append(f"{where}: a place the travel matrix does not hold")
+            continue
+        i, j = index[leg.from_id], index[leg.to_id]
+        minutes, metres = int(travel.minutes[i, j]), int(travel.metres[i, j])
+        ferry, links = bool(travel.ferry[i, j]), tuple(travel.links.get((i, j), ()))
+        if leg.metres != metres:
+            out.append(f"{where}: {leg.metres} m, the travel model says {metres} m")
+        if leg.ferry != ferry or tuple(leg.links) != links:
+            out.append(f"{where}: ferry={leg.ferry} via {list(leg.links)}, the travel model: {ferry} via {list(links)}")
+        if not ferry and leg.minutes != minutes:
+            out.append(f"{where}: {leg.minutes} min, the travel model says {minutes} min")
+        if ferry:
+            least = minutes - sum(waits.get(k, 0) for k in links)
+            if leg.minutes < least:
+                out.append(f"{where}: {leg.minutes} min is less than drive + crossing ({least} min)")
+    return out
+
+
+def reference_matrix(plan: PlanRecord) -> TravelMatrix:
+    """The travel between the plan's places, recomputed from the plan's coordinates and travel parameters.
+
+    Only the ``estimated`` model can be rebuilt from the plan alone (``osm``
+    needs its road file). Points are the plan's stations and sites.
+    """
+    from mobilstation.geo.district import load_district
+    from mobilstation.travel.estimated import EstimatedParams, EstimatedTravel
+
+    if plan.travel.model != "estimated":
+        raise ValueError(f"cannot rebuild a {plan.travel.model!r} matrix from the plan alone")
+    params = {k: v for k, v in plan.travel.params.items() if k in EstimatedParams.model_fields}
+    model = EstimatedTravel.from_district(load_district(plan.scenario.district), EstimatedParams(**params))
+    if sorted(lk.id for lk in model.links) != sorted(plan.travel.params.get("links", [])):
+        raise ValueError("the plan was made with other fixed links than the district has now")
+    points = [Point(st.id, st.lat, st.lon) for st in plan.stations]
+    points += [Point(x.id, x.lat, x.lon) for x in plan.sites]
+    return model.matrix(points)
 
 
 def _check_crew(plan: PlanRecord, route: Route, sites: dict[str, SiteRecord]) -> list[str]:
@@ -499,6 +553,7 @@ def check_plan(
     max_shift_hours: float = 10.0,
     min_rest_hours: float = 11.0,
     require_all_explained: bool = False,
+    travel: TravelMatrix | None = None,
 ) -> list[str]:
     """Every rule of the module docstring that ``plan`` breaks, as sentences; [] when feasible."""
     tz = ZoneInfo(plan.timezone)
@@ -508,6 +563,8 @@ def check_plan(
         out.append("site ids are not unique")
     for route in sorted(plan.routes, key=lambda r: (r.vehicle_id, r.date)):
         out += _check_route(plan, route, sites, tz)
+        if travel is not None:
+            out += _check_travel(plan, route, travel)
     out += _check_week(plan, sites)
     out += _check_officers(plan, max_shift_hours, min_rest_hours)
     if require_all_explained:

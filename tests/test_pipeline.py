@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 from fixtures.quick import QUICK_SCENARIO, QUICK_SEED, QUICK_WORK_LIMIT
-from plan_checker import check_plan
+from plan_checker import check_plan, reference_matrix
 from shapely.geometry import Point as ShapelyPoint
 from shapely.geometry import shape
 
@@ -50,7 +50,62 @@ def _without_timing(value: Any) -> Any:
 
 def test_the_plan_is_feasible_by_an_independent_check(record: PlanRecord) -> None:
     assert record.routes and sum(len(r.stops) for r in record.routes) > 0
-    assert check_plan(record) == []
+    assert check_plan(record, travel=reference_matrix(record), require_all_explained=True) == []
+
+
+VARIANTS = sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml") if p.stem != "quick")
+
+
+@pytest.fixture(scope="module")
+def variant_plans() -> dict[str, PlanRecord]:
+    """Every shipped scenario but quick (planned above), under the tests' work limit."""
+    return {
+        name: build_plan(
+            resolve(load_scenario(ROOT / "scenarios" / f"{name}.yaml")),
+            work_limit=QUICK_WORK_LIMIT,
+            seed=QUICK_SEED,
+            generated_at="2026-11-29T12:00:00+01:00",
+        )
+        for name in VARIANTS
+    }
+
+
+@pytest.mark.parametrize("name", VARIANTS)
+def test_every_shipped_scenario_plans_feasibly(variant_plans: dict[str, PlanRecord], name: str) -> None:
+    record = variant_plans[name]
+    assert sum(len(r.stops) for r in record.routes) > 0
+    assert check_plan(record, travel=reference_matrix(record), require_all_explained=True) == []
+
+
+def test_a_laesoe_visit_crosses_by_ferry_and_a_missing_crossing_is_caught(
+    variant_plans: dict[str, PlanRecord],
+) -> None:
+    record = variant_plans["laesoe_week"]
+    laesoe = next(m.code for m in record.municipalities if m.name == "Læsø")
+    island = {x.id for x in record.sites if x.municipality_code == laesoe}
+    crossings = [
+        leg for r in record.routes for leg in r.legs if (leg.from_id in island) != (leg.to_id in island)
+    ]
+    assert crossings and all(leg.ferry and "laesoefaergen" in leg.links for leg in crossings)
+    assert all(leg.minutes >= 90 for leg in crossings)  # at least the crossing
+    travel = reference_matrix(record)
+    # the same plan with the ferry left out of one crossing, its minutes kept
+    tampered = record.model_copy(deep=True)
+    leg = next(lg for r in tampered.routes for lg in r.legs if lg.ferry and (lg.to_id in island))
+    leg.ferry, leg.links = False, []
+    assert any("the travel model: True" in v for v in check_plan(tampered, travel=travel))
+    # and with a crossing made as short as the ferry alone (times shifted to match)
+    tampered = record.model_copy(deep=True)
+    route = next(r for r in tampered.routes if any(lg.to_id in island for lg in r.legs))
+    first = route.legs[0]
+    assert first.to_id in island  # a Læsø day drives straight to the ferry
+    shift = first.minutes - 90
+    first.minutes = 90
+    route.departure += shift
+    route.legs[0].depart += shift
+    route.travel_min -= shift
+    violations = check_plan(tampered, travel=travel)
+    assert any("less than drive + crossing" in v for v in violations), violations
 
 
 def test_same_input_same_plan_as_the_cli(record: PlanRecord, quick_plan: Any) -> None:
@@ -224,3 +279,13 @@ def test_history_lowers_the_recency_of_a_site_just_visited(tmp_path: Path) -> No
     assert after[town.id].breakdown["recency"] < town.breakdown["recency"]
     assert after[other.id].breakdown["recency"] > other.breakdown["recency"]  # overdue beats unknown
     assert after[town.id].score < town.score
+
+
+def test_a_plan_over_its_time_limit_says_so() -> None:
+    from mobilstation.pipeline import _time_notes
+
+    over = {"time_limit_s": 1.0, "work_limit": None, "plan_seconds": 2.4, "seconds": 0.0}
+    (note,) = _time_notes(over)
+    assert "2.4 s against a time limit of 1 s" in note and "allow at least 5 s" in note
+    assert _time_notes({**over, "plan_seconds": 1.1}) == []  # within 10 %
+    assert _time_notes({**over, "work_limit": 200}) == []  # a work limit has no clock

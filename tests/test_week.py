@@ -661,6 +661,16 @@ def test_time_limit_is_respected():
     assert check_plan(res, kw) == []
 
 
+def test_a_limit_too_short_to_search_keeps_the_greedy_plan():
+    """No search fits in 0.1 s: the week is still planned (greedy), feasible, and says so."""
+    kw = instance(solver=SolverSettings(time_limit_s=0.1, seed=1))
+    res = plan_week(**kw)
+    assert res.solver["engine"] == "none" and res.solver["status"] == "no search time left"
+    assert res.solver["kept"] == "greedy"
+    assert res.solver["seconds"] == 0.0
+    assert res.routes and check_plan(res, kw) == []
+
+
 def test_lp_bound_is_above_brute_force_optimum():
     """On tiny problems the exact optimum (all orders of all subsets) never exceeds the bound."""
     from itertools import combinations, permutations

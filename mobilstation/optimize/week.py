@@ -92,6 +92,7 @@ from mobilstation.travel.base import TravelMatrix
 
 TZ = ZoneInfo("Europe/Copenhagen")
 _IMPROVE_EVALS = 40_000  # schedule evaluations the improvement pass may spend (deterministic)
+MIN_SEARCH_S = 0.3  # below this the routing search cannot improve the greedy plan; it is skipped
 
 
 @dataclass
@@ -796,7 +797,7 @@ class _Week:
         state.repair_all()
         state.satisfy_covers()
         state.improve()
-        if greedy.key() < state.key():
+        if greedy.key() < state.key() or sol_info["engine"] == "none":
             state = greedy
             sol_info["kept"] = "greedy"
         else:
@@ -908,7 +909,13 @@ class _Week:
             # leave time for crews, hours, explanations and the bound: an
             # estimate from the instance size, at least 8 % of the budget
             later = max(0.08 * ss.time_limit_s, 0.5 + 0.04 * len(self.officers) + 0.001 * len(problem.jobs))
-            limit = max(1.0, ss.time_limit_s - used - later)
+            limit = ss.time_limit_s - used - later
+            if limit < MIN_SEARCH_S:
+                # no time worth searching: the greedy plan stands, and the
+                # limit is kept as far as building the week allows
+                info.update(engine="none", status="no search time left", seconds=0.0, iterations=0)
+                info.update(core_objective=None, core_upper_bound=None, core_time_limit_s=round(max(limit, 0.0), 3))
+                return info, [list(seq) for seq in start]
         self.progress(f"Løser ruterne ({len(problem.jobs)} mulige besøg, {len(problem.routes)} ruter)")
         sol = solve(
             problem,
