@@ -474,12 +474,15 @@ def sites(
     Columns: ``id``, ``name``, ``kind``, ``municipality_code``, ``score``,
     ``breakdown`` (component -> weighted value; they sum to ``score``),
     ``service_min``, ``windows`` ("HH:MM-HH:MM" list), ``weekly_max``,
-    ``mandatory``, ``deadline``, ``skills``, ``population``, ``synthetic``.
-    Sorted by score, highest first.
+    ``mandatory``, ``deadline``, ``skills``, ``population``, ``synthetic``
+    (the site itself is synthetic, e.g. an invented request),
+    ``burglary_from_synthetic`` (its burglary component counts synthetic
+    incidents). Sorted by score, highest first. ``frame.attrs`` holds
+    ``synthetic_inputs`` and ``notes`` (what reading the inputs reported).
     """
     import geopandas as gpd
 
-    from mobilstation.pipeline import demand
+    from mobilstation.pipeline import demand, synthetic_inputs
 
     resolved = scenario if isinstance(scenario, ResolvedScenario) else resolve(_scenario(scenario, overrides))
     built = demand(resolved, progress=progress)
@@ -502,6 +505,7 @@ def sites(
                 "skills": sorted(s.skills),
                 "population": s.population,
                 "synthetic": s.synthetic,
+                "burglary_from_synthetic": bool(s.meta.get("burglary_from_synthetic", False)),
                 "lat": s.lat,
                 "lon": s.lon,
             }
@@ -524,12 +528,16 @@ def sites(
             "skills",
             "population",
             "synthetic",
+            "burglary_from_synthetic",
             "lat",
             "lon",
         ],
     )
     frame["population"] = frame["population"].astype("Int64")
-    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326")
+    out = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326")
+    out.attrs["synthetic_inputs"] = synthetic_inputs(built)
+    out.attrs["notes"] = list(resolved.warnings)
+    return out
 
 
 def write_sites(frame: gpd.GeoDataFrame, out_dir: str | os.PathLike[str]) -> Path:
@@ -548,7 +556,14 @@ def write_sites(frame: gpd.GeoDataFrame, out_dir: str | os.PathLike[str]) -> Pat
                 "geometry": {"type": "Point", "coordinates": [round(row.lon, 6), round(row.lat, 6)]},
             }
         )
-    doc = {"type": "FeatureCollection", "features": features}
+    doc = {
+        "type": "FeatureCollection",
+        "properties": {
+            "synthetic_inputs": list(frame.attrs.get("synthetic_inputs", [])),
+            "notes": list(frame.attrs.get("notes", [])),
+        },
+        "features": features,
+    }
     with atomic_directory(out_dir) as tmp:
         atomic_write_text(tmp / "sites.geojson", json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
     return Path(out_dir).resolve()

@@ -207,7 +207,7 @@ def compare_command(
 
 @app.command("hotspots")
 def hotspots_command(
-    incidents: Annotated[Path, typer.Argument(help="Incidents CSV.", show_default=False)],
+    incidents: Annotated[Path, typer.Argument(help="Incidents file (CSV, GeoJSON or GeoPackage).", show_default=False)],
     district: Annotated[str, typer.Option("--district", help="District name or number.", show_default=False)],
     out_dir: OutOpt,
     method: Annotated[str, typer.Option("--method", help="kde or gistar.")] = "kde",
@@ -258,6 +258,9 @@ def sites_command(
         frame = api.sites(scenario, overrides=_parse_sets(sets), progress=progress)
         api.write_sites(frame, out_dir)
     if not quiet:
+        _print_notes(frame.attrs.get("notes", []))
+        if frame.attrs.get("synthetic_inputs"):
+            err.print(f"[yellow]synthetic inputs:[/] {', '.join(frame.attrs['synthetic_inputs'])}")
         counts = frame["kind"].value_counts().to_dict() if len(frame) else {}
         out.print(f"{len(frame)} sites: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
         err.print(f"[bold green]written to[/] {escape(str(out_dir))}")

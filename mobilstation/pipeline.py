@@ -302,6 +302,16 @@ def site_record(site: Site) -> SiteRecord:
     )
 
 
+def synthetic_inputs(built: Demand) -> list[str]:
+    """Which inputs of the demand step were synthetic ("incidents", "requests"): every output says so."""
+    synthetic: list[str] = []
+    if built.incidents is not None and getattr(built.incidents, "synthetic", False):
+        synthetic.append("incidents")
+    if any(x.synthetic for x in built.sites if x.kind == "request"):
+        synthetic.append("requests")
+    return synthetic
+
+
 def _time_notes(info: dict[str, Any]) -> list[str]:
     """A word when the plan took more than its time limit allows (10 %): the planner set the limit."""
     limit, took = info.get("time_limit_s"), info.get("plan_seconds")
@@ -327,11 +337,7 @@ def assemble(
     s = resolved.scenario
     d = resolved.district
     quotas = {q.municipality: q for q in resolved.quotas}
-    synthetic: list[str] = []
-    if built.incidents is not None and getattr(built.incidents, "synthetic", False):
-        synthetic.append("incidents")
-    if any(x.synthetic for x in built.sites if x.kind == "request"):
-        synthetic.append("requests")
+    synthetic = synthetic_inputs(built)
     hotspots = [HotspotRecord(**h) for h in built.hotspots.records()] if built.hotspots is not None else []
     return PlanRecord(
         generated_at=generated_at,

@@ -343,6 +343,31 @@ def test_sites_writes_scored_sites(tmp_path: Path) -> None:
         request_ids = {f"request:{row['id']}" for row in csv.DictReader(fh)}
     assert {f["properties"]["id"] for f in feats if f["properties"]["kind"] == "request"} == request_ids
     assert f"{len(feats)} sites:" in result.output
+    # the synthetic inputs travel with the file, and with each site they touch
+    assert doc["properties"]["synthetic_inputs"] == ["incidents", "requests"]
+    burglary = [f["properties"] for f in feats if f["properties"]["breakdown"].get("burglary", 0) > 0]
+    assert burglary and all(p["burglary_from_synthetic"] for p in burglary)
+    assert any("BEB-2026-0145" in n for n in doc["properties"]["notes"])
+
+
+def test_sites_reports_a_request_left_out(tmp_path: Path) -> None:
+    """A request outside the district is named and left out, never dropped in silence."""
+    src = tmp_path / "requests.csv"
+    src.write_text(
+        "id,type,lat,lon,window,date,deadline,name,note\n"
+        "R1,local_officer,57.0480,9.9187,13:00-15:00,,,Aalborg,\n"
+        "R7,local_officer,55.6761,12.5683,13:00-15:00,,,København,\n",
+        encoding="utf-8",
+    )
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(f"include: {QUICK}\nrequests: {{file: {src}}}\n", encoding="utf-8")
+    out = tmp_path / "sites"
+    result = run("sites", scenario, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.output and "'R7'" in result.output and "outside" in result.output
+    doc = json.loads((out / "sites.geojson").read_text(encoding="utf-8"))
+    assert [f["properties"]["id"] for f in doc["features"] if f["properties"]["kind"] == "request"] == ["request:R1"]
+    assert any("'R7'" in n for n in doc["properties"]["notes"])
 
 
 def test_output_directory_is_replaced_whole(tmp_path: Path) -> None:

@@ -206,10 +206,10 @@ def test_bad_rows_are_reported_with_row_numbers_and_reasons(tmp_path, district):
     )
     inc = read_incidents(write(tmp_path, text), district)
     bad = {b.row: b.reason for b in inc.report.bad_rows}
-    assert set(bad) == {2, 3, 4, 5, 6, 7, 8}
+    assert set(bad) == {2, 3, 5, 6, 7, 8}
     assert "bad timestamp" in bad[2] and "20/13/2026" in bad[2]
     assert "missing coordinates" in bad[3]
-    assert "unknown type 'færdselsuheld'" in bad[4] and "indbrud i beboelse" in bad[4]
+    assert inc.report.other_types == {"færdselsuheld": 1}  # row 4: another offence, left out
     assert "måske" in bad[5]
     assert "duplicate id 'a'" in bad[6] and "row 1" in bad[6]
     assert "missing timestamp" in bad[7]
@@ -217,7 +217,23 @@ def test_bad_rows_are_reported_with_row_numbers_and_reasons(tmp_path, district):
     assert list(inc.gdf["id"]) == ["a", "h"]
     assert inc.gdf["time"].iloc[1] == pd.Timestamp(datetime(2026, 11, 21), tz=TZ)
     text_report = str(inc.report)
-    assert "row 1 = first line after the header" in text_report and "row 4:" in text_report
+    assert "row 1 = first line after the header" in text_report and "row 5:" in text_report
+    assert "1 incidents of other types left out (færdselsuheld 1)" in text_report
+
+
+def test_other_offences_are_counted_and_left_out(tmp_path, district):
+    text = HEADER + (
+        "a,2026-11-20T14:30,indbrud i beboelse,nej,57.04,9.92\n"
+        "b,2026-11-20T15:30,butikstyveri,nej,57.04,9.92\n"
+        "c,2026-11-20T16:30,Butikstyveri,nej,57.04,9.92\n"
+        "d,2026-11-20T17:30,butikstyveri,nej,57.04,9.92\n"
+    )
+    inc = read_incidents(write(tmp_path, text), district)
+    assert list(inc.gdf["id"]) == ["a"] and inc.report.bad_rows == []
+    assert inc.report.other_types == {"butikstyveri": 2, "Butikstyveri": 1}
+    only_other = HEADER + "b,2026-11-20T15:30,butikstyveri,nej,57.04,9.92\n"
+    with pytest.raises(InputError, match=r"no usable incident row .*1 of other types \(butikstyveri 1\)"):
+        read_incidents(write(tmp_path, only_other), district)
 
 
 def test_timestamps_local_offsets_and_dst(tmp_path, district):

@@ -21,7 +21,9 @@ Accepted columns (case-insensitive; the first match wins):
   GeoJSON and GeoPackage use their point geometry in whatever CRS the file
   declares,
 * ``type`` (also ``type_``, ``kategori``, ``category``): a burglary category
-  (anything naming ``indbrud``, or English ``burglary``); missing -> ``indbrud``,
+  (anything naming ``indbrud``, or English ``burglary``); missing -> ``indbrud``;
+  rows of other offences (``butikstyveri``, ...) are counted by type in the
+  report and left out, since hotspots and scores are about burglaries,
 * ``forsøg`` (also ``forsoeg``, ``forsog``, ``attempt``): ja/nej, true/false, 1/0,
 * ``synthetic`` (also ``syntetisk``): ja/nej, true/false, 1/0.
 """
@@ -134,6 +136,8 @@ class IncidentReport:
     outside_district: int = 0
     snapped_to_coast: int = 0
     after_as_of: int = 0
+    other_types: dict[str, int] = field(default_factory=dict)
+    """Rows of offences other than burglary (type as written -> count): left out, not bad."""
     as_of: date | None = None
     district: str | None = None
     row_label: str = "row"
@@ -150,6 +154,11 @@ class IncidentReport:
                 out.append(f"  {self.row_label} {b.row}: {b.reason}")
             if len(self.bad_rows) > max_bad:
                 out.append(f"  ... and {len(self.bad_rows) - max_bad} more")
+        if self.other_types:
+            out.append(
+                f"{self.source}: {sum(self.other_types.values())} incidents of other types left out "
+                f"({_type_counts(self.other_types)}); hotspots and scores count burglaries only"
+            )
         if self.outside_district:
             out.append(
                 f"{self.source}: {self.outside_district} incidents lie outside district "
@@ -451,6 +460,11 @@ def _parse_bool(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return true, ~(true | false)
 
 
+def _type_counts(counts: dict[str, int]) -> str:
+    """``butikstyveri 3, færdselsuheld 1``: most frequent first."""
+    return ", ".join(f"{t} {c}" for t, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 def _normalise_types(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     s = col.astype(str).str.strip()
     low = s.str.lower().str.replace(r"\s+", " ", regex=True)
@@ -492,15 +506,15 @@ def _build(
         reason = "missing timestamp" if text == "" else f"{cols['time']}: bad timestamp {text!r}"
         bad.setdefault(int(i), reason + " (expected ISO 8601 like 2026-11-20T14:30 or 20-11-2026 14:30)")
 
+    # a police export holds other offences too (butikstyveri, ...): they are
+    # counted by type and left out, not reported as bad rows
+    other = np.zeros(n, dtype=bool)
     if "type" in cols:
-        types, bad_type = _normalise_types(table[cols["type"]])
+        types, other = _normalise_types(table[cols["type"]])
         raw = table[cols["type"]].astype(str).str.strip().to_numpy()
-        for i in np.flatnonzero(bad_type):
-            bad.setdefault(
-                int(i),
-                f"{cols['type']}: unknown type {raw[i]!r} (expected a burglary category naming 'indbrud', "
-                f"e.g. {', '.join(INCIDENT_TYPES)})",
-            )
+        for i in np.flatnonzero(other):
+            if int(i) not in bad:
+                report.other_types[raw[i]] = report.other_types.get(raw[i], 0) + 1
     else:
         types = np.full(n, UNSPECIFIED_TYPE, dtype=object)
 
@@ -523,19 +537,24 @@ def _build(
         ids = np.array([f"row-{i + 1}" for i in range(n)], dtype=object)
     seen: dict[str, int] = {}
     for i, ident in enumerate(ids):
-        if i in bad:
+        if i in bad or other[i]:
             continue
         if ident in seen:
             bad[i] = f"duplicate id {ident!r} (first used in {label} {seen[ident] + 1})"
         else:
             seen[ident] = i
 
-    good = np.ones(n, dtype=bool)
+    good = ~other
     good[list(bad)] = False
     report.bad_rows = [BadRow(i + 1, bad[i]) for i in sorted(bad)]
     if not good.any():
-        first = "; ".join(f"{label} {b.row}: {b.reason}" for b in report.bad_rows[:3])
-        raise InputError(f"{path}: no usable incident row ({n} read; {first})")
+        why = [f"{label} {b.row}: {b.reason}" for b in report.bad_rows[:3]]
+        if report.other_types:
+            why.append(
+                f"{sum(report.other_types.values())} of other types ({_type_counts(report.other_types)}); "
+                f"expected burglaries: a type naming 'indbrud', e.g. {', '.join(INCIDENT_TYPES)}"
+            )
+        raise InputError(f"{path}: no usable incident row ({n} read; {'; '.join(why)})")
 
     idx = np.flatnonzero(good)
     lon_g, lat_g = lon[idx], lat[idx]
