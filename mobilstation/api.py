@@ -362,10 +362,21 @@ def compare(a: Plan | PlanRecord, b: Plan | PlanRecord) -> list[dict[str, Any]]:
     fa, fb = kpi_frame(ra), kpi_frame(rb)
     rows: list[dict[str, Any]] = []
 
-    def add(section: str, kpi: str, va: float | None, vb: float | None, fmt: str, pct: bool = False) -> None:
+    def add(
+        section: str,
+        kpi: str,
+        va: float | None,
+        vb: float | None,
+        fmt: str,
+        pct: bool = False,
+        of: tuple[int, int] | None = None,
+    ) -> None:
+        """``pct``: shares shown in %, their difference in percentage points; ``of``: "n / total"."""
         xa = None if va is None else float(va) * (100.0 if pct else 1.0)
         xb = None if vb is None else float(vb) * (100.0 if pct else 1.0)
-        suffix = " %" if pct else ""
+        suffix_a = suffix_b = " %" if pct else ""
+        if of is not None:
+            suffix_a, suffix_b = f" / {of[0]}", f" / {of[1]}"
         diff = None if xa is None or xb is None or math.isnan(xa) or math.isnan(xb) else xb - xa
         rows.append(
             {
@@ -373,9 +384,9 @@ def compare(a: Plan | PlanRecord, b: Plan | PlanRecord) -> list[dict[str, Any]]:
                 "kpi": kpi,
                 "a": va,
                 "b": vb,
-                "a_text": _num(xa, fmt) + (suffix if xa is not None else ""),
-                "b_text": _num(xb, fmt) + (suffix if xb is not None else ""),
-                "diff_text": ("-" if diff is None else format(diff, "+" + fmt) + suffix),
+                "a_text": _num(xa, fmt) + (suffix_a if xa is not None else ""),
+                "b_text": _num(xb, fmt) + (suffix_b if xb is not None else ""),
+                "diff_text": ("-" if diff is None else format(diff, "+" + fmt) + (" pp" if pct else "")),
             }
         )
 
@@ -388,7 +399,7 @@ def compare(a: Plan | PlanRecord, b: Plan | PlanRecord) -> list[dict[str, Any]]:
     add("plan", "mobile-station hours", sa["mobile_hours"], sb["mobile_hours"], ",.1f")
     add("plan", "patrol hours", sa["patrol_hours"], sb["patrol_hours"], ",.1f")
     add("plan", "hours per 1,000 inhabitants", sa["hours_per_1000"], sb["hours_per_1000"], ".2f")
-    add("plan", "municipal quotas met", sa["quotas_met"], sb["quotas_met"], ".0f")
+    add("plan", "municipal quotas met", sa["quotas_met"], sb["quotas_met"], ".0f", of=(sa["quotas"], sb["quotas"]))
     add(
         "plan",
         "unvisited high-priority sites",

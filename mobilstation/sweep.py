@@ -605,11 +605,13 @@ def plot_tradeoff(
         )
         for i in ok.index[front.to_numpy()]:
             params = {k: ok.at[i, k] for k in param_keys if k in ok.columns}
+            right_half = x[i] > 50  # label towards the middle, so it stays inside the axes
             ax.annotate(
                 f"{ok.at[i, 'id']}\n{_short(params)}" if params else str(ok.at[i, "id"]),
                 (x[i], y[i]),
-                xytext=(6, 6),
+                xytext=(-6, 6) if right_half else (6, 6),
                 textcoords="offset points",
+                ha="right" if right_half else "left",
                 fontsize=7,
                 color="crimson",
             )

@@ -107,6 +107,44 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["bad.yaml"]
 
 
+def _officers_with_negative_hours(tmp_path: Path) -> str:
+    src = (ROOT / "scenarios" / "data" / "officers_nordjylland.csv").read_text(encoding="utf-8").splitlines()
+    header, first, *rest = src
+    fields = first.split(",")
+    fields[3] = "-5"  # weekly_hours
+    path = tmp_path / "officers.csv"
+    path.write_text("\n".join([header, ",".join(fields), *rest]) + "\n", encoding="utf-8")
+    return f"officers_file: {path}\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ("solver: {time_limt_s: 5}\n", "solver.time_limt_s: unknown field (did you mean 'time_limit_s'?)"),
+        ("incidents: {file: nowhere.csv}\n", "incidents.file: file not found"),
+        (
+            "vehicles:\n  - {id: bil1, home: Atlantis, shift: '08:00-17:00', max_work: 8, crew_size: 2}\n",
+            "vehicles[0].home: no station or town named 'Atlantis'",
+        ),
+        ("quotas: {Aalborg: {min_visits: 1, min_hours: -3}}\n", "quotas.Aalborg.min_hours"),
+        (_officers_with_negative_hours, "row 2: weekly_hours"),
+    ],
+    ids=["typo", "missing-file", "unknown-station", "negative-quota-hours", "negative-officer-hours"],
+)
+def test_bad_scenarios_exit_2_through_plan(tmp_path: Path, body: Any, fragment: str) -> None:
+    text = body(tmp_path) if callable(body) else body
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text(f"include: {QUICK}\n{text}", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("plan", scenario, "--out", out, "--work-limit", "30")
+    assert result.exit_code == 2, result.output
+    assert fragment in result.output
+    assert "bad.yaml" in result.output or "officers.csv" in result.output  # the file is named
+    assert "Traceback" not in result.output
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(("out", ".out", "tmp"))]
+
+
 def test_bad_input_leaves_an_earlier_plan_untouched(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
@@ -214,6 +252,23 @@ def test_compare_prints_both_plans(quick_plan: Any, tmp_path: Path) -> None:
         "Læsø",
     ):
         assert label in result.output
+
+
+def test_compare_two_shipped_variants(quick_plan: Any, tmp_path: Path) -> None:
+    b = tmp_path / "burglary"
+    planned = run("plan", ROOT / "scenarios" / "burglary_focus.yaml", "--out", b, "--work-limit", "30", "-q")
+    assert planned.exit_code == 0, planned.output
+    result = run("compare", quick_plan.out_dir, b)
+    assert result.exit_code == 0, result.output
+    assert "A: quick" in result.output and "B: burglary_focus" in result.output
+    ra, rb = PlanRecord.read(quick_plan.out_dir), PlanRecord.read(b)
+    visits = [sum(len(r.stops) for r in rec.routes) for rec in (ra, rb)]
+    assert _row(result.output, "visits")[1:] == [str(visits[0]), str(visits[1]), f"{visits[1] - visits[0]:+d}"]
+    quotas = [sum(1 for m in rec.municipalities if m.quota_visits or m.quota_hours) for rec in (ra, rb)]
+    met = _row(result.output, "municipal quotas met")
+    assert met[1].endswith(f"/ {quotas[0]}") and met[2].endswith(f"/ {quotas[1]}")
+    share = _row(result.output, "travel share of vehicle time")
+    assert share[1].endswith("%") and share[2].endswith("%") and share[3].endswith("pp")
 
 
 def test_compare_of_a_directory_without_a_plan(tmp_path: Path, quick_plan: Any) -> None:

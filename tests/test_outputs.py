@@ -28,7 +28,7 @@ from mobilstation.outputs.calendars import calendar_file_names, officer_calendar
 from mobilstation.outputs.gpkg import write_gpkg
 from mobilstation.outputs.plan_json import read_plan, write_plan_json
 from mobilstation.outputs.tables import kpis_json, read_table
-from mobilstation.outputs.xlsx import MUNICIPALITIES_SHEET, safe_title, sheet_titles
+from mobilstation.outputs.xlsx import ABOUT_SHEET, MUNICIPALITIES_SHEET, safe_title, sheet_titles
 from mobilstation.plan import PlanRecord
 
 # Rough centres (lat, lon) of the fixture's municipalities: boxes around them stand in for outlines.
@@ -251,6 +251,9 @@ def test_schedule_xlsx_sheets_and_rows(plan: PlanRecord, out: Path) -> None:
         for row, shift in zip(body, sorted(o.shifts, key=lambda s: (s.date, s.start)), strict=True):
             assert (row[0], row[3], row[4]) == (shift.date, hm(shift.start), hm(shift.end))
     assert "Kommune Hjørring" in wb.sheetnames
+    about = dict(wb[ABOUT_SHEET].iter_rows(min_row=2, values_only=True))
+    assert about["syntetiske data"] == "indbrudsdata (hændelser)"  # plan.synthetic_inputs, in Danish
+    assert about["uge"] == plan.scenario.iso_week
     unvisited = wb["Ikke besøgt"]
     assert {r[0] for r in unvisited.iter_rows(min_row=2, values_only=True)} == {
         u.site_id for u in plan.unvisited

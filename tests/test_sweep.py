@@ -18,9 +18,11 @@ import pandas as pd
 import pytest
 import typer
 import yaml
+from plan_checker import check_plan, reference_matrix
 from typer.testing import CliRunner
 
 from mobilstation.errors import InputError
+from mobilstation.plan import PlanRecord
 from mobilstation.sweep import (
     KPI_COLUMNS,
     SWEEP_FILE,
@@ -162,6 +164,8 @@ def _same(a: Any, b: Any, tol: float = 1e-9) -> bool:
 def _check_row_against_disk(row: pd.Series, out: Path) -> None:
     run = out / row["run_dir"]
     plan = json.loads((run / "plan.json").read_text(encoding="utf-8"))
+    record = PlanRecord.read(run)
+    assert check_plan(record, travel=reference_matrix(record), require_all_explained=True) == [], row["id"]
     kpis = json.loads((run / "kpis.json").read_text(encoding="utf-8"))
     # the solver's own figures, as the plan's kpis.json states them
     for key in ("objective", "upper_bound", "gap", "solve_seconds"):
@@ -277,6 +281,20 @@ def test_sweep_on_local_dask_cluster_then_resume(tmp_path: Path) -> None:
         if key != "solve_seconds":
             assert _same(redone[key], lost[key], 1e-9), (key, redone[key], lost[key])
     print(f"sweep of 8: {first_seconds:.1f} s; resume of 1 plan + 4 infeasible: {resume_seconds:.1f} s")
+
+
+def test_sweep_on_an_existing_scheduler(tmp_path: Path) -> None:
+    """``--scheduler ADDRESS``: the plans run on the cluster behind it, with the same results."""
+    from distributed import LocalCluster
+
+    grid = {"weights.burglary": [3.0], "n_vehicles": [1], "fixed": GRID["fixed"]}
+    out = tmp_path / "sweep"
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        frame = run_sweep(
+            QUICK, _write_grid(tmp_path / "grid.yaml", grid), out, scheduler=cluster.scheduler_address, maps=False
+        )
+    assert list(frame["status"]) == ["ok"]
+    _check_row_against_disk(frame.iloc[0], out)
 
 
 # ---------------------------------------------------------------------------

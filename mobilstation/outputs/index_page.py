@@ -30,18 +30,8 @@ from datetime import date
 from pathlib import Path
 
 from mobilstation._io import atomic_write_text
+from mobilstation.outputs import labels as L
 from mobilstation.plan import PlanRecord
-
-DAY_NAMES_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
-"""Danish weekday names, index = ISO weekday - 1."""
-
-SYNTHETIC_INPUT_LABELS_DA = {
-    "incidents": "indbrudsdata (hændelser)",
-    "requests": "borgerhenvendelser",
-    "officers": "betjente og vagter",
-    "population": "befolkningstal",
-}
-"""Danish labels for the names in ``PlanRecord.synthetic_inputs``; others are shown as given."""
 
 _QUOTA_EPS = 1e-9
 
@@ -148,7 +138,7 @@ def fmt_clock(minutes: int) -> str:
 def fmt_day(iso_date: str) -> str:
     """ISO date as Danish weekday and day/month ("mandag 7/12")."""
     d = date.fromisoformat(iso_date)
-    return f"{DAY_NAMES_DA[d.isoweekday() - 1]} {d.day}/{d.month}"
+    return f"{L.DAY_NAMES[d.isoweekday() - 1]} {d.day}/{d.month}"
 
 
 def week_label(plan: PlanRecord) -> str:
@@ -164,7 +154,7 @@ def synthetic_notice(plan: PlanRecord) -> str | None:
     """The Danish synthetic-data sentence, or None when all inputs are real."""
     if not plan.synthetic_inputs:
         return None
-    names = ", ".join(SYNTHETIC_INPUT_LABELS_DA.get(n, n) for n in plan.synthetic_inputs)
+    names = L.synthetic_inputs(plan.synthetic_inputs)
     return (
         f"Syntetiske data: {names} er kunstigt frembragt og ikke virkelige hændelser. "
         "Planen viser metoden, ikke den faktiske situation."

@@ -18,6 +18,20 @@ KIND_NAMES: dict[str, str] = {
     "request": "borgerhenvendelse",
 }
 
+SYNTHETIC_INPUT_NAMES: dict[str, str] = {
+    "incidents": "indbrudsdata (hændelser)",
+    "requests": "borgerhenvendelser",
+    "officers": "betjente og vagter",
+    "population": "befolkningstal",
+}
+"""Danish names for ``PlanRecord.synthetic_inputs``; others are shown as given."""
+
+
+def synthetic_inputs(names: list[str]) -> str:
+    """``indbrudsdata (hændelser), borgerhenvendelser``; empty when nothing was synthetic."""
+    return ", ".join(SYNTHETIC_INPUT_NAMES.get(n, n) for n in names)
+
+
 DUTY_NAMES: dict[str, str] = {"mobile": "mobil politistation", "patrol": "patrulje"}
 
 REASON_NAMES: dict[str, str] = {

@@ -185,7 +185,7 @@ def build_workbook(plan: PlanRecord) -> Workbook:
             ("genereret", plan.generated_at),
             ("rejsetidsmodel", plan.travel.model),
             ("rejsetider", "skønnede (ikke vejruter)" if plan.travel.estimated else "beregnet på vejnettet"),
-            ("syntetiske data", ", ".join(plan.synthetic_inputs) or "ingen"),
+            ("syntetiske data", L.synthetic_inputs(plan.synthetic_inputs) or "ingen"),
             ("tidszone", plan.timezone),
         ],
     )
