@@ -316,9 +316,15 @@ def test_limfjord_legs_use_a_link(model: EstimatedTravel, district: District) ->
 def test_limfjord_without_links_is_unreachable(district: District) -> None:
     m = EstimatedTravel.from_district(_fixture_district(links=()))
     a, b = _by_name(district, "Nørresundby"), _by_name(district, "Aalborg")
+    c = _by_name(district, "Hjørring")
     with pytest.raises(TravelError, match="no road or link reaches point") as err:
-        m.matrix([a, b, _by_name(district, "Hjørring")])
-    assert a.id in str(err.value) or b.id in str(err.value)
+        m.matrix([a, b, c])
+    # named from the first point (the pipeline's depots come first): Aalborg is cut off
+    assert f"reaches point(s) {b.id!r}" in str(err.value) and f"from point {a.id!r}" in str(err.value)
+    with pytest.raises(TravelError) as err:
+        m.matrix([b, a, c])  # from Aalborg, both places north of the fjord are out of reach
+    assert f"{a.id!r} (" in str(err.value) and f"{c.id!r} (" in str(err.value)
+    assert f"from point {b.id!r}" in str(err.value)
 
 
 def test_detour_around_fjord(model: EstimatedTravel, district: District) -> None:

@@ -442,7 +442,12 @@ class EstimatedTravel:
         )
 
     def _check_reachable(self, points: Sequence[Point], total: np.ndarray) -> None:
-        """Raise TravelError naming the points that no road or link connects to the rest."""
+        """Raise TravelError naming the points that no road or link connects to the first point.
+
+        The first point anchors the message: the pipeline puts the vehicles'
+        depots first, so the places named are the ones the vehicles cannot
+        reach, whichever side of the water has more points.
+        """
         if np.isfinite(total).all():
             return
         n = len(points)
@@ -451,9 +456,8 @@ class EstimatedTravel:
         g.add_nodes_from(range(n))
         ii, jj = np.nonzero(reach & reach.T)
         g.add_edges_from(zip(ii.tolist(), jj.tolist(), strict=True))
-        groups = sorted(nx.connected_components(g.to_undirected()), key=lambda c: (-len(c), min(c)))
-        main = groups[0]
-        cut = sorted(i for grp in groups[1:] for i in grp)
+        main = nx.node_connected_component(g.to_undirected(), 0)
+        cut = sorted(set(range(n)) - main)
         if not cut:  # one-way reachability only (asymmetric link data)
             i, j = (int(v[0]) for v in np.nonzero(~reach))
             raise TravelError(f"no road or link leads from point {points[i].id!r} to point {points[j].id!r}")
