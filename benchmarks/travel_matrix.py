@@ -34,6 +34,7 @@ from mobilstation.travel.base import Point
 from mobilstation.travel.estimated import EstimatedTravel
 from mobilstation.travel.osm import OsmTravel
 
+
 def _district(name: str) -> tuple[District, str]:
     return load_district(name), "load_district"
 

@@ -399,7 +399,14 @@ def compare(a: Plan | PlanRecord, b: Plan | PlanRecord) -> list[dict[str, Any]]:
     add("plan", "mobile-station hours", sa["mobile_hours"], sb["mobile_hours"], ",.1f")
     add("plan", "patrol hours", sa["patrol_hours"], sb["patrol_hours"], ",.1f")
     add("plan", "hours per 1,000 inhabitants", sa["hours_per_1000"], sb["hours_per_1000"], ".2f")
-    add("plan", "municipal quotas met", sa["quotas_met"], sb["quotas_met"], ".0f", of=(sa["quotas"], sb["quotas"]))
+    add(
+        "plan",
+        "municipal quotas met",
+        sa["quotas_met"],
+        sb["quotas_met"],
+        ".0f",
+        of=(sa["quotas"], sb["quotas"]),
+    )
     add(
         "plan",
         "unvisited high-priority sites",

@@ -207,7 +207,9 @@ def compare_command(
 
 @app.command("hotspots")
 def hotspots_command(
-    incidents: Annotated[Path, typer.Argument(help="Incidents file (CSV, GeoJSON or GeoPackage).", show_default=False)],
+    incidents: Annotated[
+        Path, typer.Argument(help="Incidents file (CSV, GeoJSON or GeoPackage).", show_default=False)
+    ],
     district: Annotated[str, typer.Option("--district", help="District name or number.", show_default=False)],
     out_dir: OutOpt,
     method: Annotated[str, typer.Option("--method", help="kde or gistar.")] = "kde",

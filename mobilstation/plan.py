@@ -191,9 +191,7 @@ class HoursAllocation(_Model):
 
 class Unvisited(_Model):
     site_id: str
-    reason_code: Literal[
-        "no_time", "unreachable", "displaced", "weekly_max", "no_skill", "wrong_day"
-    ]
+    reason_code: Literal["no_time", "unreachable", "displaced", "weekly_max", "no_skill", "wrong_day"]
     reason: str  # one sentence a planner understands, in Danish
 
 
@@ -229,14 +227,19 @@ class PlanRecord(_Model):
         raise KeyError(site_id)
 
     def to_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+        return (
+            json.dumps(
+                self.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=2, sort_keys=False
+            )
+            + "\n"
+        )
 
     @classmethod
-    def from_json(cls, text: str) -> "PlanRecord":
+    def from_json(cls, text: str) -> PlanRecord:
         return cls.model_validate_json(text)
 
     @classmethod
-    def read(cls, path: str | Path) -> "PlanRecord":
+    def read(cls, path: str | Path) -> PlanRecord:
         from mobilstation.errors import InputError
 
         p = Path(path)
@@ -245,6 +248,8 @@ class PlanRecord(_Model):
         try:
             return cls.from_json(p.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
-            raise InputError(f"{p}: no plan.json found (expected the output directory of 'mobilstation plan')") from exc
+            raise InputError(
+                f"{p}: no plan.json found (expected the output directory of 'mobilstation plan')"
+            ) from exc
         except ValueError as exc:
             raise InputError(f"{p}: not a valid plan.json: {exc}") from exc

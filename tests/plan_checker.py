@@ -299,7 +299,8 @@ def _check_travel(plan: PlanRecord, route: Route, travel: TravelMatrix) -> list[
         if leg.metres != metres:
             out.append(f"{where}: {leg.metres} m, the travel model says {metres} m")
         if leg.ferry != ferry or tuple(leg.links) != links:
-            out.append(f"{where}: ferry={leg.ferry} via {list(leg.links)}, the travel model: {ferry} via {list(links)}")
+            said, model = f"ferry={leg.ferry} via {list(leg.links)}", f"{ferry} via {list(links)}"
+            out.append(f"{where}: {said}, the travel model: {model}")
         if not ferry and leg.minutes != minutes:
             out.append(f"{where}: {leg.minutes} min, the travel model says {minutes} min")
         if ferry:

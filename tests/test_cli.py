@@ -263,7 +263,11 @@ def test_compare_two_shipped_variants(quick_plan: Any, tmp_path: Path) -> None:
     assert "A: quick" in result.output and "B: burglary_focus" in result.output
     ra, rb = PlanRecord.read(quick_plan.out_dir), PlanRecord.read(b)
     visits = [sum(len(r.stops) for r in rec.routes) for rec in (ra, rb)]
-    assert _row(result.output, "visits")[1:] == [str(visits[0]), str(visits[1]), f"{visits[1] - visits[0]:+d}"]
+    assert _row(result.output, "visits")[1:] == [
+        str(visits[0]),
+        str(visits[1]),
+        f"{visits[1] - visits[0]:+d}",
+    ]
     quotas = [sum(1 for m in rec.municipalities if m.quota_visits or m.quota_hours) for rec in (ra, rb)]
     met = _row(result.output, "municipal quotas met")
     assert met[1].endswith(f"/ {quotas[0]}") and met[2].endswith(f"/ {quotas[1]}")
@@ -421,7 +425,9 @@ def test_sites_reports_a_request_left_out(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "warning:" in result.output and "'R7'" in result.output and "outside" in result.output
     doc = json.loads((out / "sites.geojson").read_text(encoding="utf-8"))
-    assert [f["properties"]["id"] for f in doc["features"] if f["properties"]["kind"] == "request"] == ["request:R1"]
+    assert [f["properties"]["id"] for f in doc["features"] if f["properties"]["kind"] == "request"] == [
+        "request:R1"
+    ]
     assert any("'R7'" in n for n in doc["properties"]["notes"])
 
 

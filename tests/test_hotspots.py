@@ -104,7 +104,9 @@ def test_planted_clusters_are_found(district, planted_incidents, method):
 
 
 @pytest.mark.parametrize("method", ["kde", "gistar"])
-def test_same_input_gives_identical_files_whatever_the_row_order(tmp_path, district, planted_incidents, method):
+def test_same_input_gives_identical_files_whatever_the_row_order(
+    tmp_path, district, planted_incidents, method
+):
     params = HotspotParams(method=method)
     first = detect_hotspots(planted_incidents, params, as_of=AS_OF, district=district)
     shuffled = planted_incidents.sample(frac=1.0, random_state=3)

@@ -291,7 +291,11 @@ def test_sweep_on_an_existing_scheduler(tmp_path: Path) -> None:
     out = tmp_path / "sweep"
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         frame = run_sweep(
-            QUICK, _write_grid(tmp_path / "grid.yaml", grid), out, scheduler=cluster.scheduler_address, maps=False
+            QUICK,
+            _write_grid(tmp_path / "grid.yaml", grid),
+            out,
+            scheduler=cluster.scheduler_address,
+            maps=False,
         )
     assert list(frame["status"]) == ["ok"]
     _check_row_against_disk(frame.iloc[0], out)

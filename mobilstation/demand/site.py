@@ -59,7 +59,9 @@ class Site:
             raise ValueError(f"site {self.id}: at least one time window is required")
         for open_, close in self.windows:
             if not 0 <= open_ <= close <= 24 * 60:
-                raise ValueError(f"site {self.id}: window ({open_}, {close}) must satisfy 0 <= open <= close <= 1440")
+                raise ValueError(
+                    f"site {self.id}: window ({open_}, {close}) must satisfy 0 <= open <= close <= 1440"
+                )
         if self.weekly_max < 1:
             raise ValueError(f"site {self.id}: weekly_max must be >= 1, got {self.weekly_max}")
         if self.min_gap_days < 0:

@@ -914,7 +914,9 @@ class _Week:
                 # no time worth searching: the greedy plan stands, and the
                 # limit is kept as far as building the week allows
                 info.update(engine="none", status="no search time left", seconds=0.0, iterations=0)
-                info.update(core_objective=None, core_upper_bound=None, core_time_limit_s=round(max(limit, 0.0), 3))
+                info.update(
+                    core_objective=None, core_upper_bound=None, core_time_limit_s=round(max(limit, 0.0), 3)
+                )
                 return info, [list(seq) for seq in start]
         self.progress(f"Løser ruterne ({len(problem.jobs)} mulige besøg, {len(problem.routes)} ruter)")
         sol = solve(

@@ -63,7 +63,6 @@ from shapely.ops import unary_union
 from mobilstation._io import atomic_write_text
 from mobilstation.errors import GeodataError, InputError
 from mobilstation.geo.model import METRIC_CRS, STORAGE_CRS, District
-from mobilstation.outputs.labels import BREAKDOWN_NAMES
 from mobilstation.outputs._offline import assert_offline, make_offline
 from mobilstation.outputs.index_page import (
     EN_DASH,
@@ -79,6 +78,7 @@ from mobilstation.outputs.index_page import (
     week_label,
     write_index,
 )
+from mobilstation.outputs.labels import BREAKDOWN_NAMES
 from mobilstation.plan import HotspotRecord, LinkInfo, PlanRecord, Route, SiteRecord, Stop
 
 DISPLAY_TOLERANCE_M = 60.0
