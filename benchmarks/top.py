@@ -432,7 +432,13 @@ def run_case(args: tuple[str, int, list[str], float, int]) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("paths", nargs="+", help="instance files or directories")
-    ap.add_argument("--bks", required=True, type=Path, help="CSV set,instance,routes,best_known_score,...")
+    ap.add_argument(
+        "--bks",
+        required=True,
+        type=Path,
+        action="append",
+        help="CSV set,instance,routes,best_known_score,... (repeatable: later files correct earlier ones)",
+    )
     ap.add_argument("--time-limit", type=float, required=True, help="seconds per instance and solver")
     ap.add_argument("--json", type=Path, required=True, help="output JSON file")
     ap.add_argument("--solvers", default=",".join(SOLVERS))
@@ -450,7 +456,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.time_limit > 0:
         ap.error("--time-limit must be > 0")
     ms_tw = [int(x) for x in args.routes.split(",") if x.strip()]
-    bks = read_bks(args.bks)
+    bks: dict[tuple[str, str, int], int] = {}
+    for path in args.bks:
+        for key, value in read_bks(path).items():
+            if key in bks and bks[key] != value:
+                print(f"best-known {key[1]} m={key[2]}: {bks[key]} -> {value} ({path})")
+            bks[key] = value
     patterns = [p.strip() for p in args.only.split(",")] if args.only else None
 
     cases = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import math
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -621,3 +622,34 @@ def test_toptw_file_with_crlf(tmp_path: Path) -> None:
     # vertex 6 is out of reach in time: never planned
     assert 6 not in {v for r in routes for v in r}
     assert score >= 5 + 6 + 7  # 1, 2, 3 fit in one tour within their windows
+
+
+def test_exact_top_optimum_matches_brute_force(tmp_path: Path) -> None:
+    """benchmarks/top_exact.py (used to correct a best-known score) against plain enumeration."""
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "top_exact.py"
+    spec = importlib.util.spec_from_file_location("bench_top_exact", path)
+    exact = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(exact)
+    rng = np.random.default_rng(11)
+    pts = [(0.0, 0.0)] + [tuple(p) for p in rng.uniform(-4, 4, size=(6, 2))] + [(1.0, 0.0)]
+    scores = [0.0] + [float(s) for s in rng.integers(1, 10, size=6)] + [0.0]
+    vertices = [(x, y, s) for (x, y), s in zip(pts, scores, strict=True)]
+    tmax, m = 12.0, 2
+
+    def length(order: tuple[int, ...]) -> float:
+        stops = [pts[0], *(pts[i] for i in order), pts[-1]]
+        return sum(math.dist(a, b) for a, b in itertools.pairwise(stops))
+
+    def servable(members: tuple[int, ...]) -> bool:
+        return any(length(p) <= tmax for p in itertools.permutations(members))
+
+    best = 0.0
+    for assign in itertools.product(range(m + 1), repeat=6):  # m = not visited
+        routes = [tuple(i + 1 for i in range(6) if assign[i] == r) for r in range(m)]
+        if all(servable(r) for r in routes):
+            best = max(best, sum(scores[i] for r in routes for i in r))
+    assert 0 < best < sum(scores)  # the instance is neither trivial nor empty
+    assert exact.optimum(m, tmax, vertices) == best
+    text = f"n 8\nm {m}\ntmax {tmax}\n" + "".join(f"{x} {y} {s}\n" for x, y, s in vertices)
+    (tmp_path / "p9.2.z.txt").write_text(text)
+    assert exact.read_chao(tmp_path / "p9.2.z.txt") == (m, tmax, vertices)
