@@ -36,6 +36,7 @@ from mobilstation.plan import (
     LinkInfo,
     MunicipalityInfo,
     PlanRecord,
+    RulesInfo,
     ScenarioInfo,
     SiteRecord,
     StationInfo,
@@ -356,6 +357,9 @@ def assemble(
         ),
         synthetic_inputs=synthetic,
         notes=list(resolved.warnings) + _time_notes(week.solver),
+        rules=RulesInfo(
+            min_rest_hours=s.week_settings.min_rest_hours, crew_home_rule=s.week_settings.crew_home_rule
+        ),
         municipalities=[
             MunicipalityInfo(
                 code=m.code,

@@ -176,6 +176,7 @@ class OfficerRecord(_Model):
     station_id: str
     weekly_hours: float
     skills: list[str] = Field(default_factory=list)
+    max_shift_hours: float | None = None  # longest duty day, first start to last end (None: not stated)
     shifts: list[Shift] = Field(default_factory=list)
 
 
@@ -195,6 +196,13 @@ class Unvisited(_Model):
     reason: str  # one sentence a planner understands, in Danish
 
 
+class RulesInfo(_Model):
+    """The working-time rules the plan was made under, so it can be checked without the scenario."""
+
+    min_rest_hours: float  # between the end of one duty day and the start of the next
+    crew_home_rule: Literal["same_station", "any"]  # same_station: crews come from the vehicle's home station
+
+
 class PlanRecord(_Model):
     schema_version: str = SCHEMA_VERSION
     generated_at: str
@@ -206,6 +214,7 @@ class PlanRecord(_Model):
     # plan: input rows skipped (with row number and reason), points outside
     # the district, requests adjusted, vehicles without a home crew
     notes: list[str] = Field(default_factory=list)
+    rules: RulesInfo | None = None
     municipalities: list[MunicipalityInfo]
     stations: list[StationInfo]
     links: list[LinkInfo] = Field(default_factory=list)

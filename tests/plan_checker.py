@@ -45,11 +45,14 @@ Crews and officers
   * a route with stops has exactly the vehicle's ``crew_size`` distinct,
     known officers; each has a ``"mobile"`` shift on the route's date
     covering departure..return (and naming this route when it names one);
+    under ``plan.rules.crew_home_rule == "same_station"`` each is based at
+    the route's depot;
   * an officer's shifts do not overlap; a duty day (all shifts on one date)
-    spans at most ``max_shift_hours`` from first start to last end; between
-    the last end of one duty day and the first start of the next there are
-    at least ``min_rest_hours``; the week's shift time totals at most
-    ``weekly_hours``;
+    spans at most the officer's ``max_shift_hours`` (the caller's value, else
+    the plan's, else 10 h) from first start to last end; between the last end
+    of one duty day and the first start of the next there are at least
+    ``min_rest_hours`` (the caller's, else ``plan.rules``, else 11 h); the
+    week's shift time totals at most ``weekly_hours``;
   * patrol minutes allocated to an officer on a date fit in their patrol
     shifts that date (undated allocations fit in the week's patrol shifts);
     allocations name a known site in the stated municipality.
@@ -89,6 +92,8 @@ from mobilstation.plan import PlanRecord, Route, SiteRecord
 from mobilstation.travel.base import Point, TravelMatrix
 
 EPS = 1e-6
+DEFAULT_MAX_SHIFT_HOURS = 10.0  # when neither the caller nor the plan states an officer's limit
+DEFAULT_MIN_REST_HOURS = 11.0  # when neither the caller nor the plan states the rest rule
 
 
 def _hm(minute: int) -> str:
@@ -349,6 +354,9 @@ def _check_crew(plan: PlanRecord, route: Route, sites: dict[str, SiteRecord]) ->
             out.append(f"{rid}: unknown crew member {oid!r}")
             continue
         skills |= set(officer.skills)
+        home_rule = plan.rules is not None and plan.rules.crew_home_rule == "same_station"
+        if home_rule and officer.station_id != route.depot_id:
+            out.append(f"{rid}: crew member {oid} is based at {officer.station_id}, not at {route.depot_id}")
         covering = [
             s
             for s in officer.shifts
@@ -448,7 +456,7 @@ def _check_week(plan: PlanRecord, sites: dict[str, SiteRecord]) -> list[str]:
     return out
 
 
-def _check_officers(plan: PlanRecord, max_shift_hours: float, min_rest_hours: float) -> list[str]:
+def _check_officers(plan: PlanRecord, max_shift_hours: float | None, min_rest_hours: float) -> list[str]:
     out: list[str] = []
     routes = {r.id: r for r in plan.routes}
     sites = {s.id: s for s in plan.sites}
@@ -483,14 +491,15 @@ def _check_officers(plan: PlanRecord, max_shift_hours: float, min_rest_hours: fl
         for s in shifts:
             days[s.date].append(s)
         spans = []
+        longest = max_shift_hours or officer.max_shift_hours or DEFAULT_MAX_SHIFT_HOURS
         for day in sorted(days):
             first = min(s.start for s in days[day])
             last = max(s.end for s in days[day])
             spans.append((day, first, last))
-            if last - first > max_shift_hours * 60 + EPS:
+            if last - first > longest * 60 + EPS:
                 out.append(
                     f"{who}: duty on {day} spans {_hm(first)}-{_hm(last)} = {(last - first) / 60:.2f} h, "
-                    f"more than {max_shift_hours:g} h"
+                    f"more than {longest:g} h"
                 )
         for (d1, _, end1), (d2, start2, _) in pairwise(spans):
             rest = absolute(d2, start2) - absolute(d1, end1)
@@ -551,8 +560,8 @@ def _check_officers(plan: PlanRecord, max_shift_hours: float, min_rest_hours: fl
 def check_plan(
     plan: PlanRecord,
     *,
-    max_shift_hours: float = 10.0,
-    min_rest_hours: float = 11.0,
+    max_shift_hours: float | None = None,
+    min_rest_hours: float | None = None,
     require_all_explained: bool = False,
     travel: TravelMatrix | None = None,
 ) -> list[str]:
@@ -567,6 +576,8 @@ def check_plan(
         if travel is not None:
             out += _check_travel(plan, route, travel)
     out += _check_week(plan, sites)
+    if min_rest_hours is None:
+        min_rest_hours = plan.rules.min_rest_hours if plan.rules else DEFAULT_MIN_REST_HOURS
     out += _check_officers(plan, max_shift_hours, min_rest_hours)
     if require_all_explained:
         visited = {s.site_id for r in plan.routes for s in r.stops}

@@ -361,16 +361,23 @@ def test_hotspots_reports_skipped_rows(tmp_path: Path) -> None:
     assert "from 1 incident(s)" in result.output
 
 
+def _quick_with_file(tmp_path: Path, field: str, text: str) -> Path:
+    """The quick scenario with ``field.file`` replaced by a file holding ``text``."""
+    src = tmp_path / f"{field}.csv"
+    src.write_text(text, encoding="utf-8")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(f"include: {QUICK}\n{field}: {{file: {src}}}\n", encoding="utf-8")
+    return scenario
+
+
 def test_validate_reports_skipped_incident_rows(tmp_path: Path) -> None:
-    src = tmp_path / "incidents.csv"
-    src.write_text(
+    scenario = _quick_with_file(
+        tmp_path,
+        "incidents",
         "id,timestamp,lat,lon,type\n"
         "a,2026-11-20T10:00,57.0480,9.9187,indbrud i beboelse\n"
         "b,2026-11-20T10:00,,9.9187,indbrud i beboelse\n",
-        encoding="utf-8",
     )
-    scenario = tmp_path / "s.yaml"
-    scenario.write_text(f"include: {QUICK}\nincidents: {{file: {src}}}\n", encoding="utf-8")
     result = run("validate", scenario)
     assert result.exit_code == 0, result.output
     assert "1 rows skipped" in result.output and "row 2:" in result.output
@@ -411,15 +418,13 @@ def test_sites_writes_scored_sites(tmp_path: Path) -> None:
 
 def test_sites_reports_a_request_left_out(tmp_path: Path) -> None:
     """A request outside the district is named and left out, never dropped in silence."""
-    src = tmp_path / "requests.csv"
-    src.write_text(
+    scenario = _quick_with_file(
+        tmp_path,
+        "requests",
         "id,type,lat,lon,window,date,deadline,name,note\n"
         "R1,local_officer,57.0480,9.9187,13:00-15:00,,,Aalborg,\n"
         "R7,local_officer,55.6761,12.5683,13:00-15:00,,,København,\n",
-        encoding="utf-8",
     )
-    scenario = tmp_path / "s.yaml"
-    scenario.write_text(f"include: {QUICK}\nrequests: {{file: {src}}}\n", encoding="utf-8")
     out = tmp_path / "sites"
     result = run("sites", scenario, "--out", out)
     assert result.exit_code == 0, result.output

@@ -13,7 +13,7 @@ import pytest
 from fixtures.small_plan import small_plan, small_plan_json
 from plan_checker import check_plan
 
-from mobilstation.plan import OfficerRecord, PlanRecord, Route, Shift, Unvisited
+from mobilstation.plan import OfficerRecord, PlanRecord, Route, RulesInfo, Shift, Unvisited
 
 
 def _route(plan: PlanRecord, rid: str) -> Route:
@@ -221,6 +221,31 @@ def test_rest_threshold_is_a_parameter() -> None:
         "officer hjo-01" in v and "rest between 2026-12-07 16:36 and 2026-12-08 08:30 is 15.90 h" in v
         for v in violations
     )
+
+
+def test_the_plans_own_rules_are_checked() -> None:
+    """plan.rules and each officer's max_shift_hours, when stated, are what the checker holds the plan to."""
+    plan = small_plan()
+    plan.rules = RulesInfo(min_rest_hours=16, crew_home_rule="same_station")
+    assert [v for v in check_plan(plan) if "rest between" in v]  # hjo-01 rests 15.9 h
+    plan.rules = RulesInfo(min_rest_hours=11, crew_home_rule="same_station")
+    assert check_plan(plan) == []  # every crew comes from its vehicle's station
+    _officer(plan, "aal-01").station_id = "hjoerring"
+    assert any(
+        "crew member aal-01 is based at hjoerring, not at aalborg-politigaard" in v for v in check_plan(plan)
+    )
+    plan.rules = RulesInfo(min_rest_hours=11, crew_home_rule="any")
+    assert not [v for v in check_plan(plan) if "is based at" in v]
+    plan = small_plan()
+    officer = _officer(plan, "hjo-01")
+    by_day: dict[str, list[Shift]] = {}
+    for shift in officer.shifts:
+        by_day.setdefault(shift.date, []).append(shift)
+    longest = max(max(s.end for s in day) - min(s.start for s in day) for day in by_day.values()) / 60
+    officer.max_shift_hours = longest
+    assert check_plan(plan) == []
+    officer.max_shift_hours = longest - 0.25
+    assert any("officer hjo-01" in v and f"more than {longest - 0.25:g} h" in v for v in check_plan(plan))
 
 
 def test_unexplained_site_reported_on_request() -> None:

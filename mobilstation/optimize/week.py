@@ -1121,6 +1121,7 @@ class _Week:
                     weekly_hours=o.weekly_hours,
                     skills=sorted(o.skills),
                     shifts=mine,
+                    max_shift_hours=o.max_shift_hours,
                 )
             )
         info = {
