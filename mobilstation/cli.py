@@ -261,8 +261,7 @@ def sites_command(
         api.write_sites(frame, out_dir)
     if not quiet:
         _print_notes(frame.attrs.get("notes", []))
-        if frame.attrs.get("synthetic_inputs"):
-            err.print(f"[yellow]synthetic inputs:[/] {', '.join(frame.attrs['synthetic_inputs'])}")
+        _print_synthetic(frame.attrs.get("synthetic_inputs", []))
         counts = frame["kind"].value_counts().to_dict() if len(frame) else {}
         out.print(f"{len(frame)} sites: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
         err.print(f"[bold green]written to[/] {escape(str(out_dir))}")
@@ -333,6 +332,12 @@ def _print_resolved(r: Any) -> None:
     _print_notes(r.warnings)
 
 
+def _print_synthetic(names: list[str]) -> None:
+    """Which inputs were synthetic: the label travels with every result a planner sees."""
+    if names:
+        err.print(f"[yellow]synthetic inputs:[/] {', '.join(names)}")
+
+
 def _print_notes(notes: list[str]) -> None:
     """What the inputs' readers reported without stopping: the planner must see what was left out."""
     for w in notes:
@@ -375,8 +380,7 @@ def _print_plan_summary(result: Any) -> None:
         f"{'-' if share is None else f'{share:.0%}'} of vehicle time; "
         f"{len(s['unvisited_high_priority'])} high-priority site(s) unvisited"
     )
-    if result.record.synthetic_inputs:
-        err.print(f"[yellow]synthetic inputs:[/] {', '.join(result.record.synthetic_inputs)}")
+    _print_synthetic(result.record.synthetic_inputs)
 
 
 def _fmt(value: Any) -> str:

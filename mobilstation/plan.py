@@ -210,9 +210,9 @@ class PlanRecord(_Model):
     scenario: ScenarioInfo
     travel: TravelInfo
     synthetic_inputs: list[str] = Field(default_factory=list)  # e.g. ["incidents"]
-    # what reading the scenario and its files reported without stopping the
-    # plan: input rows skipped (with row number and reason), points outside
-    # the district, requests adjusted, vehicles without a home crew
+    # what the run reported without stopping the plan: input rows skipped
+    # (with row number and reason), points outside the district, requests
+    # adjusted, vehicles without a home crew, a time limit overrun
     notes: list[str] = Field(default_factory=list)
     rules: RulesInfo | None = None
     municipalities: list[MunicipalityInfo]

@@ -1186,13 +1186,13 @@ def resolve(scenario: Scenario) -> ResolvedScenario:
         requests = read_requests(
             scenario.requests.file, district, dates=dates, types=tuple(scenario.sites.request_types)
         )
-        warnings += requests.report.lines()[1:]  # the first line only counts rows
+        warnings += requests.report.findings()
     incidents = None
     if scenario.incidents is not None and scenario.incidents.file is not None:
         from mobilstation.demand.incidents import read_incidents
 
         incidents = read_incidents(scenario.incidents.file, district, as_of=scenario.incidents_as_of)
-        warnings += incidents.report.lines()[1:]  # rows skipped, points outside the district
+        warnings += incidents.report.findings()
 
     return ResolvedScenario(
         scenario=scenario,

@@ -248,7 +248,7 @@ def detect_hotspots(
         "excluded_outside": int((~inside).sum()),
         "excluded_future": int((inside & (incident_ages(gdf, as_of) < 0)).sum()),
         "excluded_old": int((inside & (incident_ages(gdf, as_of) >= params.lookback_days)).sum()),
-        "notes": inc.report.lines()[1:],  # the first line only counts rows
+        "notes": inc.report.findings(),
     }
     if not in_lookback.any():
         return Hotspots(

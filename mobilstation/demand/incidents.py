@@ -173,6 +173,10 @@ class IncidentReport:
             out.append(f"{self.source}: {self.after_as_of} incidents are dated after {self.as_of}")
         return out
 
+    def findings(self) -> list[str]:
+        """What a planner must see beyond the row count: rows skipped, left out, outside."""
+        return self.lines()[1:]
+
     def __str__(self) -> str:
         return "\n".join(self.lines())
 

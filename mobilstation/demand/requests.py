@@ -116,6 +116,10 @@ class RequestReport:
         out += [f"{self.source}: {m}" for m in self.notes]
         return out
 
+    def findings(self) -> list[str]:
+        """What a planner must see beyond the row count: requests left out or adjusted."""
+        return self.lines()[1:]
+
     def __str__(self) -> str:
         return "\n".join(self.lines())
 
