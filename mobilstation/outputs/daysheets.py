@@ -120,7 +120,7 @@ def _stop_rows(plan: PlanRecord, route: Route) -> str:
         if note:
             what += f"<div class='note'>Bemærkning: {_e(note)}</div>"
         if site.mandatory:
-            what += "<div class='small'>Skal besøges" + (f" senest {_e(site.deadline)}" if site.deadline else "") + ".</div>"
+            what += "<div class='small'>Skal besøges" + (f" senest {_e(L.deadline(site.deadline))}" if site.deadline else "") + ".</div>"
         if site.synthetic:
             what += "<div class='small'>Bygger på syntetiske data.</div>"
         arrival = f"<div class='small'>ankomst {L.clock(stop.arrival)}, vent {stop.wait_min} min</div>" if stop.wait_min else ""

@@ -160,6 +160,16 @@ def when(d: date | str, minute: int, end: int | None = None) -> str:
     return text if end is None else f"{text}\u2013{clock(end)}"
 
 
+def deadline(text: str | None) -> str:
+    """A deadline as the one date style ("fredag 4/12"); text that is no ISO date is shown as given."""
+    if not text:
+        return ""
+    try:
+        return day_date(text[:10])
+    except ValueError:
+        return text
+
+
 # -- what a visit is, in words a crew and a citizen read ----------------------------------------------
 
 REQUEST_TASKS: dict[str, str] = {

@@ -123,6 +123,11 @@ def public_html(plan: PlanRecord) -> str:
         "Kom forbi og tal med politiet \u2013 du behøver ikke at bestille tid. "
         "Ved akut behov: ring 112. Ellers: ring 114.</p>",
     ]
+    if plan.synthetic_inputs:
+        parts.append(
+            "<p class='synthetic'><b>Eksempel:</b> denne plan bygger på syntetiske (opdigtede) data "
+            "og er ikke politiets rigtige plan.</p>"
+        )
     if not by_day:
         parts.append("<p>Der er ingen planlagte besøg i denne uge.</p>")
     for day, items in by_day.items():
