@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -59,8 +60,14 @@ def test_public_schedule_quick_plan(quick_plan, tmp_path: Path) -> None:  # type
     visited_kinds = {plan.site(s.site_id).kind for r in plan.routes for s in r.stops}
     assert {"request", "neighbourhood"} <= visited_kinds  # the filter is exercised
     _check(plan, tmp_path)
-    # the written output directory carries the same files
+    # the written output directory carries the same files, and its index says who each file is for
     assert (quick_plan.out_dir / PUBLIC_CSV).read_bytes() == (tmp_path / PUBLIC_CSV).read_bytes()
+    index = (quick_plan.out_dir / "index.html").read_text(encoding="utf-8")
+    row = re.search(r'<tr data-file="offentlig_plan.html">(.*?)</tr>', index).group(1)
+    assert 'href="offentlig_plan.html"' in row and "Borgerne" in row
+    row = re.search(r'<tr data-file="dagsplaner.html">(.*?)</tr>', index).group(1)
+    assert 'href="dagsplaner.html"' in row and "Besætningen" in row
+    assert "Internt til politiet" in index
 
 
 @pytest.mark.parametrize("kind", ["town", "outlying"])
