@@ -17,25 +17,42 @@ What :func:`write_maps` writes into ``out_dir``:
 
 The pages need no network (see :mod:`mobilstation.outputs._offline`): there is
 no tile layer (the base is the municipality polygons on a sea-coloured
-background), Leaflet is inlined, and markers are DivIcons and circle markers
-with inline HTML/CSS (no icon fonts).
+background), Leaflet is inlined, and markers are DivIcons with inline HTML/CSS
+(no icon fonts). The little script of the page (day filter, labels by zoom)
+is written here, not taken from a third party.
+
+What a local leader reads at a glance:
+
+* every vehicle-day has its own colour (:func:`~mobilstation.outputs.colours.route_palette`,
+  at least :data:`ROUTE_MIN_DELTA_E` CIEDE2000 apart), shown as a swatch in
+  the layer list and the legend;
+* each visit is a chip "ti 2" (day, order in the day's route) in the
+  route's colour; everything at one place (visits, a station, an unvisited
+  site, a hotspot) is one marker, and places closer than
+  :data:`GROUP_RADIUS_M` share one, so no marker hides under another;
+* visited places are always labelled, other places from zoom
+  :data:`LABEL_ZOOM`; municipality names are drawn too;
+* a one-click day filter; hotspots outlined in red; a route's leg over a
+  bridge, tunnel or ferry is drawn through the link the plan records for it;
+* dates in one style ("tirsdag 1/12 kl. 10:15"); data credits in the corner;
+* a municipality's map lists the week's visits there beside the map.
 
 Hooks for automated checks (kept stable):
 
-* each planned stop is one marker whose HTML is
-  ``<div class="ms-stop" data-site=... data-route=... data-seq=...>``;
-* each non-empty route is one polyline with the SVG class ``ms-route``; each
-  route is its own layer ("Bil 1 — mandag 7/12"), all shown when the page
-  opens, so every route line is in the DOM;
-* stations are ``.ms-station`` markers, unvisited sites ``.ms-unvisited``
-  circles, fixed links ``.ms-link`` lines;
+* each planned stop is a chip ``<span class="ms-stop" data-site=... data-route=...
+  data-seq=... data-date=...>`` inside a ``.ms-place`` marker;
+* each non-empty route is one polyline with the SVG class ``ms-route`` in
+  its own layer ("Bil 1 — mandag 7/12"), all shown when the page opens;
+* stations are ``.ms-station``, unvisited sites ``.ms-unvisited``, hotspot
+  centres ``.ms-hotspot-ring`` (all inside place markers), fixed links
+  ``.ms-link`` lines, labels ``.ms-label-visited`` / ``.ms-label-minor``;
 * ``<script type="application/json" id="ms-summary">`` holds the counts the
-  page was built with (stops, routes, stations, unvisited, hotspots, links).
+  page was built with (stops, routes, route colours, places, labels, ...).
 
 Municipality maps zoom to the municipality and show the routes that stop in
-it (each whole, with all its numbered stops, so the order of the day reads
-right), the unvisited sites and hotspots in it, all stations and fixed links
-for context, and the municipality's visits and hours against its quota.
+it (each whole, so the order of the day reads right), the unvisited sites and
+hotspots in it, all stations and fixed links for context, and the week's
+visits and hours against its quota in a panel beside the map.
 """
 
 from __future__ import annotations
@@ -70,7 +87,6 @@ from mobilstation.outputs.index_page import (
     MapFile,
     MunicipalityRow,
     fmt_clock,
-    fmt_day,
     fmt_num,
     municipality_rows,
     quota_text,
@@ -98,12 +114,6 @@ KIND_LABELS_DA = {
     "outlying": "Yderområde",
     "neighbourhood": "Boligområde med indbrud",
     "request": "Borgerhenvendelse",
-}
-KIND_COLOURS = {
-    "town": "#1f5fa8",
-    "outlying": "#2e7d32",
-    "neighbourhood": "#c62828",
-    "request": "#6a1b9a",
 }
 ROUTE_MIN_DELTA_E = {12: 20.0, 25: 12.0}
 """Stated minimum CIEDE2000 difference between any two route colours, for up to that many vehicle-days.
@@ -551,6 +561,7 @@ html,body{height:100%;margin:0}
 .ms-legend .dash{width:26px;height:0;display:inline-block;border-top:3px dashed #0b3d91}
 .ms-legend .solid{width:26px;height:0;display:inline-block;border-top:4px solid #0b3d91}
 .leaflet-control-layers-expanded{max-height:calc(100vh - 130px);overflow-y:auto;font-size:12px}
+.leaflet-control-attribution{font-size:10px;max-width:calc(100vw - 180px)}
 .ms-synthetic-banner{position:fixed;z-index:1001;top:0;left:0;right:0;background:#ffcc00;color:#222;
  border-bottom:2px solid #b38f00;text-align:center;font:700 13px/1.25 system-ui,Arial,sans-serif;
  padding:4px 10px}
@@ -567,9 +578,9 @@ html,body{height:100%;margin:0}
 """.replace("SIDEPX", f"{SIDE_PANEL_PX}px")
 
 _CREDITS = (
-    "Kommunegrænser: indeholder data fra Geodatastyrelsen og Danske Kommuner, DAGI/FOT 1:500.000 "
-    "&middot; Stednavne: <a href='https://www.geonames.org/'>GeoNames</a> (CC BY 4.0) "
-    "&middot; Kort: <a href='https://leafletjs.com/'>Leaflet</a>"
+    "Grænser: DAGI/FOT 1:500.000, Geodatastyrelsen og Danske Kommuner "
+    "&middot; Stednavne: <a href='https://www.geonames.org/'>GeoNames</a> CC BY 4.0 "
+    "&middot; <a href='https://leafletjs.com/'>Leaflet</a>"
 )
 
 
