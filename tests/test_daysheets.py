@@ -95,7 +95,7 @@ def test_small_plan_prints_one_page_per_vehicle_day(tmp_path: Path) -> None:
     _check_pages(plan, pdf)
     # the ferry day says so, with the crossing
     byrum_page = _norm(PdfReader(pdf).pages[3].extract_text())
-    assert "Byrum (Læsø)" in byrum_page and "færge Læsø Færgen" in byrum_page
+    assert "Byrum (Læsø)" in byrum_page and "Færge Læsø Færgen" in byrum_page and "afgang ca. kl. 10:44" in byrum_page
 
 
 @pytest.mark.browser

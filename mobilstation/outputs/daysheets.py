@@ -5,7 +5,7 @@ then exactly one A4 page per vehicle-day with stops: the crew, departure
 and return, and for each stop the time, place, municipality, what to do
 there (the request's note), the coordinates with a ``geo:`` link and a QR
 code of it (a phone's camera opens its navigation app), the drive there and
-the ferry when the day crosses. ``patruljeplaner.html`` has one page per
+the ferry with its estimated sailing times when the day crosses. ``patruljeplaner.html`` has one page per
 officer-day with patrol areas and times. Print CSS (``@page`` A4, a page
 break after each sheet) makes the browser's "Udskriv" give those pages.
 
@@ -15,6 +15,7 @@ Plain HTML, inline CSS and inline SVG: no script, nothing loaded.
 from __future__ import annotations
 
 import html
+import math
 from pathlib import Path
 
 import segno
@@ -23,7 +24,7 @@ from mobilstation._io import atomic_write_text
 from mobilstation.outputs import labels as L
 from mobilstation.outputs.index_page import synthetic_notice, travel_notice, week_label
 from mobilstation.outputs.patrol import drive_home, patrol_stints
-from mobilstation.plan import PlanRecord, Route, SiteRecord
+from mobilstation.plan import Leg, PlanRecord, Route, SiteRecord
 
 DAYSHEETS_FILE = "dagsplaner.html"
 PATROL_SHEETS_FILE = "patruljeplaner.html"
@@ -92,6 +93,50 @@ def _place(plan: PlanRecord, place_id: str) -> str:
     return place_id
 
 
+def _coords(plan: PlanRecord, route: Route, place_id: str) -> tuple[float, float]:
+    if place_id == route.depot_id:
+        return route.depot_lat, route.depot_lon
+    for st in plan.stations:
+        if st.id == place_id:
+            return st.lat, st.lon
+    for s in plan.sites:
+        if s.id == place_id:
+            return s.lat, s.lon
+    return route.depot_lat, route.depot_lon
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    dy = (a[0] - b[0]) * 111.32
+    dx = (a[1] - b[1]) * 111.32 * math.cos(math.radians((a[0] + b[0]) / 2))
+    return math.hypot(dx, dy)
+
+
+def ferry_text(plan: PlanRecord, route: Route, leg: Leg) -> str:
+    """The ferry crossings of a leg with estimated sailing times ("" when the leg takes no ferry).
+
+    The plan records the leg's minutes, not the sailing: the drive on land is
+    split before and after the crossing in proportion to the straight-line
+    distance to and from the ports, so the times are estimates a crew checks
+    against the ferry's timetable.
+    """
+    links = {lk.id: lk for lk in plan.links}
+    ferries = [links[i] for i in leg.links if i in links and links[i].kind == "ferry"]
+    if len(ferries) != 1:
+        return "".join(f" Færge: {_e(lk.name)}." for lk in ferries)
+    lk = ferries[0]
+    here, there = _coords(plan, route, leg.from_id), _coords(plan, route, leg.to_id)
+    ends = sorted([tuple(lk.a), tuple(lk.b)], key=lambda e: _km(here, e))
+    d1, d2 = _km(here, ends[0]), _km(ends[1], there)
+    others = sum(links[i].crossing_min + links[i].wait_min for i in leg.links if i in links and i != lk.id)
+    road = max(0, leg.minutes - lk.wait_min - lk.crossing_min - others)
+    before = round(road * d1 / (d1 + d2)) if d1 + d2 > 0 else 0
+    sail = leg.depart + before + lk.wait_min
+    return (
+        f" Færge {_e(lk.name)}: afgang ca. kl. {L.clock(sail)}, i land ca. kl. {L.clock(sail + lk.crossing_min)}"
+        f" ({lk.crossing_min} min overfart, {lk.wait_min} min ventetid regnet med). Tjek færgens sejlplan."
+    )
+
+
 def _stop_rows(plan: PlanRecord, route: Route) -> str:
     sites = {s.id: s for s in plan.sites}
     munis = {m.code: m.name for m in plan.municipalities}
@@ -106,15 +151,10 @@ def _stop_rows(plan: PlanRecord, route: Route) -> str:
         drive = ""
         if leg is not None:
             drive = f"Kør fra {_e(_place(plan, leg.from_id))} kl. {L.clock(leg.depart)} ({leg.minutes} min"
-            via = [links[i] for i in leg.links if i in links]
+            via = [links[i] for i in leg.links if i in links and links[i].kind != "ferry"]
             if via:
-                drive += ", " + ", ".join(
-                    (f"færge {_e(lk.name)}: {lk.wait_min} min ventetid + {lk.crossing_min} min overfart")
-                    if lk.kind == "ferry"
-                    else f"via {_e(lk.name)}"
-                    for lk in via
-                )
-            drive += ")"
+                drive += ", via " + ", ".join(_e(lk.name) for lk in via)
+            drive += ")." + ferry_text(plan, route, leg)
         note = L.note(site.meta)
         what = f"<b>{_e(L.task(site.kind, site.meta))}</b>"
         if note:
@@ -147,7 +187,8 @@ def _route_sheet(plan: PlanRecord, route: Route) -> str:
     crew = ", ".join(officers.get(c, c) for c in route.crew) or "ingen besætning sat på"
     last = route.legs[-1] if route.legs else None
     home = (
-        f"Kør hjem fra {_e(_place(plan, last.from_id))} kl. {L.clock(last.depart)} ({last.minutes} min)"
+        f"Kør hjem fra {_e(_place(plan, last.from_id))} kl. {L.clock(last.depart)} ({last.minutes} min)."
+        + ferry_text(plan, route, last)
         if last is not None
         else ""
     )

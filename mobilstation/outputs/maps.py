@@ -556,6 +556,7 @@ html,body{height:100%;margin:0}
 .ms-legend{bottom:44px;left:10px;max-width:330px;max-height:calc(100vh - 250px);overflow-y:auto}
 .ms-legend summary{font-weight:700;cursor:pointer}
 .ms-legend .row{display:flex;align-items:center;gap:6px;margin:1px 0}
+.ms-legend .row>span{flex:none}
 .ms-legend .routes{display:grid;grid-template-columns:1fr 1fr;column-gap:8px}
 .ms-legend .line{width:26px;height:0;display:inline-block;border-top:4px solid #1f4fbf}
 .ms-legend .dash{width:26px;height:0;display:inline-block;border-top:3px dashed #0b3d91}
@@ -838,7 +839,7 @@ def _place_marker(ctx: _Context, place: _Place, homes: dict[str, list[str]]) -> 
         popups.append(_hotspot_popup(h))
         tips.append("Hotspot for indbrud")
     if not names and place.stations:
-        names = [st.name for st in place.stations]
+        names = [st.name.split(" (")[0] for st in place.stations]
         label_cls = "ms-label-minor"
     label = (
         f"<div class='ms-label {label_cls}'>{e(' / '.join(dict.fromkeys(names)))}</div>" if names else ""
