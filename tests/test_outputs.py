@@ -123,7 +123,7 @@ def test_every_output_is_there(plan: PlanRecord, out: Path) -> None:
         "plan.gpkg",
     }
     expected |= {f"calendars/{v.id}.ics" for v in plan.vehicles}
-    expected |= {f"calendars/officer-{o.id}.ics" for o in plan.officers}
+    expected |= {f"calendars/betjent-{o.id}.ics" for o in plan.officers}
     if MAPS:
         expected |= {"map.html", "index.html", "maps/laesoe.html", "maps/hjoerring.html"}
     assert expected <= names
@@ -332,7 +332,7 @@ def test_officer_calendars_have_one_event_per_shift(plan: PlanRecord, out: Path)
 
 def test_calendars_are_deterministic(plan: PlanRecord, out: Path) -> None:
     assert vehicle_calendar(plan, "mobil-2") == vehicle_calendar(small_plan(), "mobil-2")
-    assert officer_calendar(plan, "hjo-01") == (out / "calendars" / "officer-hjo-01.ics").read_bytes()
+    assert officer_calendar(plan, "hjo-01") == (out / "calendars" / "betjent-hjo-01.ics").read_bytes()
 
 
 # -- GeoPackage -----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """iCalendar files crews and officers import into Outlook or a phone, and that update cleanly.
 
-One file per vehicle (an event per stop) and one per officer (an event per
+One file per vehicle (``calendars/<vehicle id>.ics``, an event per stop) and
+one per officer (``calendars/betjent-<officer id>.ics``, an event per
 mobile-station shift and per patrol area). Times are local with ``TZID`` =
 the plan's time zone and a matching ``VTIMEZONE``, which Outlook needs.
 
@@ -67,7 +68,7 @@ def calendar_file_names(plan: PlanRecord) -> dict[tuple[str, str], str]:
     for v in plan.vehicles:
         names[("vehicle", v.id)] = f"{_safe(v.id)}.ics"
     for o in plan.officers:
-        names[("officer", o.id)] = f"officer-{_safe(o.id)}.ics"
+        names[("officer", o.id)] = f"betjent-{_safe(o.id)}.ics"
     return names
 
 
