@@ -130,3 +130,18 @@ def test_request_note_reaches_the_sheet() -> None:
     req.meta["note"] = "naboer oplever høj fart på Østergade i morgentrafikken"
     page = daysheets_html(plan)
     assert "naboer oplever høj fart på Østergade i morgentrafikken" in page
+
+
+@pytest.mark.browser
+def test_a_long_day_stays_on_one_page(tmp_path: Path) -> None:
+    plan = small_plan()
+    route = vehicle_days(plan)[0]
+    base = list(route.stops)
+    while len(route.stops) < 12:  # an unusually long day: the same stops again
+        s = base[len(route.stops) % len(base)].model_copy()
+        s.seq = len(route.stops) + 1
+        route.stops.append(s)
+    plan.routes = [route]
+    html_path = write_daysheets(plan, tmp_path / "dagsplaner.html")[0]
+    pdf = print_pdf(html_path, tmp_path / "lang.pdf", tmp_path / "profile")
+    assert len(PdfReader(pdf).pages) == 2

@@ -45,7 +45,13 @@ th{font-size:9pt;background:#eee}
 td.time{white-space:nowrap;font-weight:700}
 td.qr{width:24mm;text-align:center}
 td.qr svg{width:21mm;height:21mm}
-.compact td.qr svg{width:15mm;height:15mm}
+.compact{font-size:9pt;line-height:1.2}
+.compact td{padding:0.5mm 1.2mm}
+.compact td.qr{width:16mm}
+.compact td.qr svg{width:14mm;height:14mm}
+.compact .small{font-size:7.5pt}
+.compact h2{margin:1mm 0}
+.dense{zoom:0.8}
 .note{font-style:italic}
 .small{font-size:8.5pt;color:#333}
 .facts td{border:none;padding:0.4mm 2mm 0.4mm 0}
@@ -192,7 +198,8 @@ def _route_sheet(plan: PlanRecord, route: Route) -> str:
         if last is not None
         else ""
     )
-    compact = " compact" if len(route.stops) > 6 else ""
+    # long days shrink so the day stays on its one page
+    compact = " compact dense" if len(route.stops) > 9 else " compact" if len(route.stops) > 6 else ""
     return (
         f"<section class='sheet vehicle-day{compact}' data-route='{_e(route.id)}'>"
         f"<h1>{_e(vname)} \u2013 {_e(L.day_date(route.date))}</h1>"
