@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from fixtures.small_plan import small_plan
 from icalendar import Calendar
 
@@ -20,6 +21,7 @@ from mobilstation.outputs.calendars import (
     calendar_state,
     write_calendars,
 )
+from mobilstation.errors import InputError
 from mobilstation.plan import Leg, PlanRecord
 
 GONE_UID = "mobil-2/2026-12-08/vraa@mobilstation"
@@ -159,3 +161,10 @@ def test_previous_plan_without_state_counts_as_sequence_zero(tmp_path: Path) -> 
     state = calendar_state(_without_vraa(small_plan()), old)
     assert state.events[GONE_UID].cancelled and state.events[GONE_UID].sequence == 1
     assert state.events["mobil-2/2026-12-07/saeby@mobilstation"].sequence == 0
+
+
+def test_previous_plan_of_another_week_is_refused() -> None:
+    other = small_plan()
+    other.scenario.iso_week = "2026-W49"
+    with pytest.raises(InputError, match="2026-W49.*2026-W50"):
+        calendar_state(small_plan(), other)

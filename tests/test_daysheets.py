@@ -145,3 +145,18 @@ def test_a_long_day_stays_on_one_page(tmp_path: Path) -> None:
     html_path = write_daysheets(plan, tmp_path / "dagsplaner.html")[0]
     pdf = print_pdf(html_path, tmp_path / "lang.pdf", tmp_path / "profile")
     assert len(PdfReader(pdf).pages) == 2
+
+
+@pytest.mark.browser
+def test_patrol_sheets_one_page_per_officer_day(tmp_path: Path) -> None:
+    plan = small_plan()
+    out = write_daysheets(plan, tmp_path / "dagsplaner.html")[1]
+    pdf = print_pdf(out, tmp_path / "patrulje.pdf", tmp_path / "profile")
+    pages = [_norm(p.extract_text()) for p in PdfReader(pdf).pages]
+    patrol_days = [(o, s) for o in plan.officers for s in o.shifts if s.duty == "patrol"]
+    assert len(pages) == len(patrol_days) == 2
+    for (o, shift), text in zip(patrol_days, pages, strict=True):
+        assert o.name in text and L.day_date(shift.date) in text
+        for h in plan.hours:
+            if h.officer_id == o.id and h.date == shift.date:
+                assert h.area_name in text and f"{h.minutes} min patrulje" in text

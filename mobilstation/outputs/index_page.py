@@ -2,8 +2,10 @@
 
 It shows the planned week, one row per municipality (visits, hours, hours per
 1,000 inhabitants, whether the quota is met), links to the district map and to
-each municipality's map, and the notices a reader must not miss: synthetic
-input data and estimated travel times. Plain HTML with inline CSS; no script
+each municipality's map, the notices a reader must not miss (synthetic
+input data, estimated travel times), and which file is for whom
+(:data:`OUTPUT_FILES`: day sheets for crews, the public schedule for
+citizens, ...). Plain HTML with inline CSS; no script
 and no external asset, so it opens anywhere.
 
 The per-municipality numbers are recomputed from the plan record alone by
