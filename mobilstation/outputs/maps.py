@@ -537,8 +537,10 @@ html,body{height:100%;margin:0}
 .ms-label{position:absolute;top:100%;left:50%;transform:translateX(-50%);margin-top:1px;
  font:600 12px/1.1 system-ui,Arial,sans-serif;color:#111;pointer-events:none;
  text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff,0 0 4px #fff}
+.ms-label-above{top:auto;bottom:100%;margin:0 0 1px}
 .ms-label-minor{font-weight:400;font-size:11px;color:#444;display:none}
-.ms-zoom-in .ms-label-minor{display:block}
+.ms-zoom-in .ms-label-above{top:auto;bottom:100%;margin:0 0 1px}
+.ms-label-minor{display:block}
 .ms-place.ms-hidden{display:none}
 .ms-mun-label{position:absolute;transform:translate(-50%,-50%);white-space:nowrap;pointer-events:none;
  font:italic 600 13px/1 system-ui,Arial,sans-serif;color:#5a5a5a;letter-spacing:1px;text-transform:uppercase;
@@ -1002,9 +1004,7 @@ def _add_places(ctx: _Context, m: folium.Map, places: list[_Place], hotspot_grou
     groups = {
         "visited": folium.FeatureGroup(name="Besøgte steder"),
         "station": folium.FeatureGroup(name="Politistationer"),
-        "unvisited": folium.FeatureGroup(
-            name=f"Ikke besøgte steder ({sum(len(p.unvisited) for p in places)})"
-        ),
+        "unvisited": folium.FeatureGroup(name="Ikke besøgte steder (grå)"),
     }
     counts = {"visited": 0, "station": 0, "unvisited": 0, "hotspot": 0}
     for place in places:
@@ -1020,7 +1020,7 @@ def _add_places(ctx: _Context, m: folium.Map, places: list[_Place], hotspot_grou
         counts[kind] += 1
         marker.add_to(hotspot_group if kind == "hotspot" and hotspot_group is not None else groups.get(kind, m))
     for key in ("unvisited", "station", "visited"):
-        if key != "unvisited" or counts[key]:
+        if counts[key]:
             groups[key].add_to(m)
     return counts
 
@@ -1048,6 +1048,7 @@ class _MapScript(MacroElement):
               const other = p.querySelector('.ms-station, .ms-unvisited, .ms-hotspot-ring');
               p.classList.toggle('ms-hidden', !any && !other);
             });
+            declutter();
           }
           window.msShowDay = function (day) {
             Object.keys(routes).forEach(function (rid) {
@@ -1064,11 +1065,46 @@ class _MapScript(MacroElement):
           document.querySelectorAll('#ms-days button').forEach(function (b) {
             b.addEventListener('click', function () { window.msShowDay(b.dataset.day || null); });
           });
+          // labels of visited places and the chips always show; a municipality name or a minor
+          // label that would overlap one of them (or an earlier kept label) is hidden
+          function declutter() {
+            const box = function (el) { return el.getBoundingClientRect(); };
+            const hit = function (a, b) {
+              return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+            };
+            const shown = function (el) { return el.offsetParent !== null; };
+            const kept = [];
+            document.querySelectorAll('.ms-place .ms-stop, .ms-place .ms-station')
+              .forEach(function (el) { if (shown(el)) kept.push(box(el)); });
+            // a visited place's label that collides with another goes above its marker instead
+            document.querySelectorAll('.ms-label-visited').forEach(function (el) {
+              el.classList.remove('ms-label-above');
+              if (!shown(el)) return;
+              let r = box(el);
+              if (kept.some(function (k) { return hit(r, k); })) {
+                el.classList.add('ms-label-above');
+                const up = box(el);
+                if (kept.some(function (k) { return hit(up, k); })) { el.classList.remove('ms-label-above'); }
+                else { r = up; }
+              }
+              kept.push(r);
+            });
+            const rest = Array.from(document.querySelectorAll('.ms-label-minor'))
+              .concat(Array.from(document.querySelectorAll('.ms-mun-label')));
+            rest.forEach(function (el) {
+              el.style.visibility = '';
+              if (!shown(el)) return;
+              const r = box(el);
+              if (kept.some(function (k) { return hit(r, k); })) { el.style.visibility = 'hidden'; }
+              else { kept.push(r); }
+            });
+          }
           function zoomClass() {
             map.getContainer().classList.toggle('ms-zoom-in', map.getZoom() >= {{ this.label_zoom }});
+            declutter();
           }
           map.on('overlayadd overlayremove layeradd layerremove', refresh);
-          map.on('zoomend', zoomClass);
+          map.on('zoomend moveend', zoomClass);
           zoomClass();
           const banner = document.getElementById('ms-synthetic');
           if (banner) {
