@@ -43,8 +43,8 @@ from typing import Any
 
 import pytest
 from fixtures.small_plan import small_plan
-from mobilstation.geo.district import load_district
 
+from mobilstation.geo.district import load_district
 from mobilstation.outputs import labels as L
 from mobilstation.outputs.colours import min_pairwise
 from mobilstation.outputs.maps import ROUTE_MIN_DELTA_E, map_files, map_label, write_maps
@@ -404,7 +404,8 @@ def test_district_map_draws_offline(cdp: DevTools, plan: PlanRecord, out_dir: Pa
                label.querySelector('input').click();
                const shown = e => e.offsetParent !== null;
                return [document.querySelectorAll('path.ms-route').length,
-                       Array.from(document.querySelectorAll('.ms-stop[data-route]')).filter(shown).length]; })()
+                       Array.from(document.querySelectorAll('.ms-stop[data-route]'))
+                         .filter(shown).length]; })()
     """)
     assert removed == [n_routes - 1, len(_expected_stops(plan)) - 2]
 
@@ -432,7 +433,9 @@ def test_municipality_map_draws_offline(cdp: DevTools, plan: PlanRecord, out_dir
     _check_map(plan, got, "0825")
     assert got["routePaths"] == got["routeLayers"] == 1
     assert page.js("document.getElementById('ms-kpi') !== null")
-    side = page.js("Array.from(document.querySelectorAll('#ms-side .ms-side-visit')).map(e => e.dataset.site)")
+    side = page.js(
+        "Array.from(document.querySelectorAll('#ms-side .ms-side-visit')).map(e => e.dataset.site)"
+    )
     assert side == ["byrum"]
     back = page.js("document.querySelector(\"#ms-info a[href='../map.html']\") !== null")
     assert back
@@ -462,7 +465,14 @@ def test_quick_plan_pages_at_screen_sizes(cdp: DevTools, quick_plan, size: tuple
     # the district map and the two municipality maps with the most visits
     by_visits = sorted(
         (f for f in files if f.municipality_code),
-        key=lambda f: -sum(1 for r in plan.routes for s in r.stops if plan.site(s.site_id).municipality_code == f.municipality_code),
+        key=lambda f: (
+            -sum(
+                1
+                for r in plan.routes
+                for s in r.stops
+                if plan.site(s.site_id).municipality_code == f.municipality_code
+            )
+        ),
     )
     chosen = [files[0], *by_visits[:2]]
     page = Page(cdp)

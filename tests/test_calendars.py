@@ -14,6 +14,7 @@ import pytest
 from fixtures.small_plan import small_plan
 from icalendar import Calendar
 
+from mobilstation.errors import InputError
 from mobilstation.outputs.calendars import (
     CALENDARS_DIR,
     CANCEL_DIR,
@@ -21,7 +22,6 @@ from mobilstation.outputs.calendars import (
     calendar_state,
     write_calendars,
 )
-from mobilstation.errors import InputError
 from mobilstation.plan import Leg, PlanRecord
 
 GONE_UID = "mobil-2/2026-12-08/vraa@mobilstation"
@@ -119,7 +119,9 @@ def test_second_publication_updates_cancels_and_keeps(tmp_path: Path) -> None:
     v2 = _events(tmp_path / "r2" / CALENDARS_DIR / names[("vehicle", "mobil-2")])
     gone = v2[GONE_UID]
     assert str(gone["STATUS"]) == "CANCELLED" and int(gone["SEQUENCE"]) == 1
-    cancel = Calendar.from_ical((tmp_path / "r2" / CALENDARS_DIR / CANCEL_DIR / names[("vehicle", "mobil-2")]).read_bytes())
+    cancel = Calendar.from_ical(
+        (tmp_path / "r2" / CALENDARS_DIR / CANCEL_DIR / names[("vehicle", "mobil-2")]).read_bytes()
+    )
     assert str(cancel["METHOD"]) == "CANCEL"
     assert [str(e["UID"]) for e in cancel.walk("VEVENT")] == [GONE_UID]
     assert all("ORGANIZER" in e for e in cancel.walk("VEVENT"))
@@ -166,5 +168,5 @@ def test_previous_plan_without_state_counts_as_sequence_zero(tmp_path: Path) -> 
 def test_previous_plan_of_another_week_is_refused() -> None:
     other = small_plan()
     other.scenario.iso_week = "2026-W49"
-    with pytest.raises(InputError, match="2026-W49.*2026-W50"):
+    with pytest.raises(InputError, match=r"2026-W49.*2026-W50"):
         calendar_state(small_plan(), other)

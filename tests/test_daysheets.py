@@ -95,14 +95,20 @@ def test_small_plan_prints_one_page_per_vehicle_day(tmp_path: Path) -> None:
     _check_pages(plan, pdf)
     # the ferry day says so, with the crossing
     byrum_page = _norm(PdfReader(pdf).pages[3].extract_text())
-    assert "Byrum (Læsø)" in byrum_page and "Færge Læsø Færgen" in byrum_page and "afgang ca. kl. 10:44" in byrum_page
+    assert (
+        "Byrum (Læsø)" in byrum_page
+        and "Færge Læsø Færgen" in byrum_page
+        and "afgang ca. kl. 10:44" in byrum_page
+    )
 
 
 @pytest.mark.browser
 def test_quick_plan_prints_one_page_per_vehicle_day(quick_plan, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert quick_plan.exit_code == 0, quick_plan.output
     plan = PlanRecord.read(quick_plan.out_dir)
-    pdf = print_pdf(quick_plan.out_dir / "dagsplaner.html", ARTIFACTS / "dagsplaner.pdf", tmp_path / "profile")
+    pdf = print_pdf(
+        quick_plan.out_dir / "dagsplaner.html", ARTIFACTS / "dagsplaner.pdf", tmp_path / "profile"
+    )
     _check_pages(plan, pdf)
 
 

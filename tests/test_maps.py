@@ -17,14 +17,14 @@ from typing import Any
 import folium
 import pytest
 from fixtures.small_plan import FERRY, small_plan
-from mobilstation.geo.district import load_district
 from shapely.geometry import mapping
 
 from mobilstation.errors import GeodataError, InputError
+from mobilstation.geo.district import load_district
 from mobilstation.geo.model import District
 from mobilstation.outputs._offline import OfflineAssetError, assert_offline, external_references, make_offline
-from mobilstation.outputs.index_page import municipality_rows
 from mobilstation.outputs.colours import ciede2000, min_pairwise, route_palette
+from mobilstation.outputs.index_page import municipality_rows
 from mobilstation.outputs.maps import (
     ROUTE_MIN_DELTA_E,
     district_map,
@@ -82,7 +82,9 @@ def stop_chips(m: folium.Map) -> list[tuple[str, str, int]]:
 
 
 def place_icons(m: folium.Map) -> list[folium.DivIcon]:
-    return [e for e in walk(m) if isinstance(e, folium.DivIcon) and "ms-place" in (e.options.get("html") or "")]
+    return [
+        e for e in walk(m) if isinstance(e, folium.DivIcon) and "ms-place" in (e.options.get("html") or "")
+    ]
 
 
 def route_lines(m: folium.Map) -> list[folium.PolyLine]:
@@ -479,7 +481,9 @@ def test_place_and_municipality_labels(plan: PlanRecord, district: District) -> 
         assert re.search(rf"class='ms-label {cls}'>[^<]*{re.escape(s.name.split(':')[0])}", icons), s.name
     m = district_map(plan, district=district)
     mun_labels = "".join(
-        e.options["html"] for e in walk(m) if isinstance(e, folium.DivIcon) and "ms-mun-label" in e.options["html"]
+        e.options["html"]
+        for e in walk(m)
+        if isinstance(e, folium.DivIcon) and "ms-mun-label" in e.options["html"]
     )
     for mun in plan.municipalities:
         assert f"class='ms-mun-label' data-code='{mun.code}'>{mun.name}</div>" in mun_labels
@@ -496,7 +500,11 @@ def test_bridge_leg_is_drawn_through_the_bridge(plan: PlanRecord, district: Dist
     route = next(r for r in bridged.routes if r.id == "mobil-1-2026-12-07")
     route.legs[0].links = ["limfjordsbroen"]
     m = district_map(bridged, district=district)
-    line = next(pl for pl in route_lines(m) if "mandag 7/12" in pl._parent.layer_name and "1 " in pl._parent.layer_name)
+    line = next(
+        pl
+        for pl in route_lines(m)
+        if "mandag 7/12" in pl._parent.layer_name and "1 " in pl._parent.layer_name
+    )
     pts = [tuple(p) for p in line.locations]
     depot = (round(route.depot_lat, 5), round(route.depot_lon, 5))
     hals = next((round(s.lat, 5), round(s.lon, 5)) for s in bridged.sites if s.id == "hals")

@@ -1,4 +1,4 @@
-"""The public schedule: every mobile-station opening at towns, outlying areas and neighbourhoods, nothing else."""
+"""The public schedule: every mobile-station opening at towns, outlying areas, neighbourhoods only."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""What people get from a plan: plan.json, tables, workbook, calendars, GeoPackage, maps.
+"""What people get from a plan: plan.json, tables, workbook, calendars, day sheets, GeoPackage, maps.
+
+The public schedule (:mod:`.public`) is the one output meant for citizens; every
+other file is internal to the police and says so on its face.
 
 Everything here derives from :class:`mobilstation.plan.PlanRecord` alone.
 The public entry points are imported lazily (attribute access), so importing
@@ -21,6 +24,9 @@ _EXPORTS = {
     "read_table": "mobilstation.outputs.tables",
     "write_schedule_xlsx": "mobilstation.outputs.xlsx",
     "write_calendars": "mobilstation.outputs.calendars",
+    "calendar_state": "mobilstation.outputs.calendars",
+    "write_daysheets": "mobilstation.outputs.daysheets",
+    "write_public": "mobilstation.outputs.public",
     "write_gpkg": "mobilstation.outputs.gpkg",
 }
 

@@ -118,7 +118,10 @@ def _leg_text(plan: PlanRecord, route: Route, to_id: str, occurrence: int) -> st
     leg = legs[occurrence]
     links = {lk.id: lk for lk in plan.links}
     via = [links[i].name if i in links else i for i in leg.links]
-    text = f"Kørsel hertil: fra {_place_name(plan, leg.from_id)} kl. {L.clock(leg.depart)}, ca. {leg.minutes} min"
+    text = (
+        f"Kørsel hertil: fra {_place_name(plan, leg.from_id)} kl. {L.clock(leg.depart)}, "
+        f"ca. {leg.minutes} min"
+    )
     if via:
         text += (" med færge: " if leg.ferry else " via ") + ", ".join(via)
     return text
@@ -151,7 +154,9 @@ def _vehicle_drafts(plan: PlanRecord, file: str, vehicle_id: str) -> Iterator[_D
                 f"Opgave: {task}",
                 f"Sted: {_site_line(plan, site)}",
                 f"Tid: {L.when(route.date, stop.start, stop.end)}"
-                + (f" (ankomst {L.clock(stop.arrival)}, venter {stop.wait_min} min)" if stop.wait_min else ""),
+                + (
+                    f" (ankomst {L.clock(stop.arrival)}, venter {stop.wait_min} min)" if stop.wait_min else ""
+                ),
             ]
             note = L.note(site.meta)
             if note:
@@ -203,7 +208,8 @@ def _officer_drafts(plan: PlanRecord, file: str, officer_id: str) -> Iterator[_D
             others = [officers.get(c, c) for c in route.crew if c != officer.id]
             lines = [
                 f"Opgave: {L.DUTY_NAMES['mobile']} med {vname}",
-                f"Afgang fra {depot_name} kl. {L.clock(route.departure)}, hjemme igen kl. {L.clock(route.return_)}",
+                f"Afgang fra {depot_name} kl. {L.clock(route.departure)}, "
+                f"hjemme igen kl. {L.clock(route.return_)}",
                 "Stop:",
             ]
             for s in sorted(route.stops, key=lambda s: s.seq):
@@ -228,7 +234,8 @@ def _officer_drafts(plan: PlanRecord, file: str, officer_id: str) -> Iterator[_D
         for i, st in enumerate(stints):
             area = sites.get(st.alloc.area_id)
             munis = {m.code: m.name for m in plan.municipalities}
-            where = f"{st.alloc.area_name}, {munis.get(st.alloc.municipality_code, st.alloc.municipality_code)} Kommune"
+            mun = munis.get(st.alloc.municipality_code, st.alloc.municipality_code)
+            where = f"{st.alloc.area_name}, {mun} Kommune"
             lines = [
                 f"Opgave: patrulje som lokalbetjent i {st.alloc.area_name}",
                 f"Sted: {where}",
@@ -361,9 +368,15 @@ def _titles(plan: PlanRecord) -> dict[str, tuple[str, str]]:
     names = calendar_file_names(plan)
     out: dict[str, tuple[str, str]] = {}
     for v in plan.vehicles:
-        out[names[("vehicle", v.id)]] = (f"{v.name or v.id} \u2013 {_week(plan)}", L.AUDIENCE["calendar_vehicle"])
+        out[names[("vehicle", v.id)]] = (
+            f"{v.name or v.id} \u2013 {_week(plan)}",
+            L.AUDIENCE["calendar_vehicle"],
+        )
     for o in plan.officers:
-        out[names[("officer", o.id)]] = (f"{o.name or o.id} \u2013 {_week(plan)}", L.AUDIENCE["calendar_officer"])
+        out[names[("officer", o.id)]] = (
+            f"{o.name or o.id} \u2013 {_week(plan)}",
+            L.AUDIENCE["calendar_officer"],
+        )
     return out
 
 

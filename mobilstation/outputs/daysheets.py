@@ -138,7 +138,8 @@ def ferry_text(plan: PlanRecord, route: Route, leg: Leg) -> str:
     before = round(road * d1 / (d1 + d2)) if d1 + d2 > 0 else 0
     sail = leg.depart + before + lk.wait_min
     return (
-        f" Færge {_e(lk.name)}: afgang ca. kl. {L.clock(sail)}, i land ca. kl. {L.clock(sail + lk.crossing_min)}"
+        f" Færge {_e(lk.name)}: afgang ca. kl. {L.clock(sail)}, "
+        f"i land ca. kl. {L.clock(sail + lk.crossing_min)}"
         f" ({lk.crossing_min} min overfart, {lk.wait_min} min ventetid regnet med). Tjek færgens sejlplan."
     )
 
@@ -166,15 +167,24 @@ def _stop_rows(plan: PlanRecord, route: Route) -> str:
         if note:
             what += f"<div class='note'>Bemærkning: {_e(note)}</div>"
         if site.mandatory:
-            what += "<div class='small'>Skal besøges" + (f" senest {_e(L.deadline(site.deadline))}" if site.deadline else "") + ".</div>"
+            what += (
+                "<div class='small'>Skal besøges"
+                + (f" senest {_e(L.deadline(site.deadline))}" if site.deadline else "")
+                + ".</div>"
+            )
         if site.synthetic:
             what += "<div class='small'>Bygger på syntetiske data.</div>"
-        arrival = f"<div class='small'>ankomst {L.clock(stop.arrival)}, vent {stop.wait_min} min</div>" if stop.wait_min else ""
+        arrival = (
+            f"<div class='small'>ankomst {L.clock(stop.arrival)}, vent {stop.wait_min} min</div>"
+            if stop.wait_min
+            else ""
+        )
         uri = geo_uri(site.lat, site.lon)
         rows.append(
             f"<tr class='stop' data-site='{_e(site.id)}'><td>{stop.seq}</td>"
             f"<td class='time'>{L.clock(stop.start)}\u2013{L.clock(stop.end)}{arrival}</td>"
-            f"<td><b>{_e(L.place_name(site.name))}</b><div>{_e(munis.get(site.municipality_code, site.municipality_code))}"
+            f"<td><b>{_e(L.place_name(site.name))}</b>"
+            f"<div>{_e(munis.get(site.municipality_code, site.municipality_code))}"
             f" Kommune</div><div class='small'>{site.lat:.5f}, {site.lon:.5f}<br>"
             f"<a href='{_e(uri)}'>{_e(uri)}</a></div></td>"
             f"<td>{what}<div class='small'>{drive}</div></td>"
@@ -272,12 +282,15 @@ def patrol_sheets_html(plan: PlanRecord) -> str:
                     nav = f"<a href='{_e(uri)}'>{_e(uri)}</a>"
                 rows.append(
                     f"<tr><td class='time'>{L.clock(st.start)}\u2013{L.clock(st.end)}</td>"
-                    f"<td><b>{_e(st.alloc.area_name)}</b><div>{_e(munis.get(st.alloc.municipality_code, ''))} Kommune</div></td>"
-                    f"<td>{st.alloc.minutes} min patrulje<div class='small'>ca. {st.drive_before} min kørsel hertil</div></td>"
+                    f"<td><b>{_e(st.alloc.area_name)}</b>"
+                    f"<div>{_e(munis.get(st.alloc.municipality_code, ''))} Kommune</div></td>"
+                    f"<td>{st.alloc.minutes} min patrulje"
+                    f"<div class='small'>ca. {st.drive_before} min kørsel hertil</div></td>"
                     f"<td class='small'>{nav}</td></tr>"
                 )
             sheets.append(
-                f"<section class='sheet officer-day'><h1>{_e(o.name)} \u2013 {_e(L.day_date(shift.date))}</h1>"
+                "<section class='sheet officer-day'>"
+                f"<h1>{_e(o.name)} \u2013 {_e(L.day_date(shift.date))}</h1>"
                 f"<div class='who'>{_e(L.AUDIENCE['daysheets'])}</div>"
                 f"<p>Vagt {_e(L.when(shift.date, shift.start, shift.end))} fra {_e(home)}; "
                 f"hjem igen ca. {drive_home(shift, stints)} min efter sidste område.</p>"

@@ -197,7 +197,7 @@ def task(kind: str, meta: dict[str, object]) -> str:
 
 
 def place_name(name: str) -> str:
-    """A site name fit for a title: a request's "Skole: tryghedsmøde" reads "Skole – tryghedsmøde"."""
+    """A site name fit for a title: a request's "Skole: tryghedsmøde" gets a dash, not a second colon."""
     return name.replace(": ", " \u2013 ").strip()
 
 

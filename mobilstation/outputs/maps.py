@@ -61,9 +61,9 @@ import html
 import json
 import re
 import unicodedata
-from datetime import date
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,9 @@ from shapely.ops import unary_union
 from mobilstation._io import atomic_write_text
 from mobilstation.errors import GeodataError, InputError
 from mobilstation.geo.model import METRIC_CRS, STORAGE_CRS, District
+from mobilstation.outputs import labels as L
 from mobilstation.outputs._offline import assert_offline, make_offline
+from mobilstation.outputs.colours import route_palette
 from mobilstation.outputs.index_page import (
     EN_DASH,
     MapFile,
@@ -95,8 +97,6 @@ from mobilstation.outputs.index_page import (
     week_label,
     write_index,
 )
-from mobilstation.outputs import labels as L
-from mobilstation.outputs.colours import route_palette
 from mobilstation.outputs.labels import BREAKDOWN_NAMES
 from mobilstation.plan import HotspotRecord, LinkInfo, PlanRecord, Route, SiteRecord, Stop
 
@@ -313,7 +313,9 @@ class _Context:
                 label = f"{label} ({r.id})"
             seen_labels.add(label)
             route_label[r.id] = label
-            route_short[r.id] = f"{vehicle_names.get(r.vehicle_id, r.vehicle_id)}, {L.day_short(r.date)} {date_dm(r.date)}"
+            route_short[r.id] = (
+                f"{vehicle_names.get(r.vehicle_id, r.vehicle_id)}, {L.day_short(r.date)} {date_dm(r.date)}"
+            )
 
         sites = {s.id: s for s in plan.sites}
         visits: dict[str, list[_Visit]] = {}
@@ -451,7 +453,9 @@ def _site_foot(site: SiteRecord) -> str:
     notes = []
     if site.mandatory:
         notes.append(
-            "Skal besøges" + (f" senest {html.escape(L.deadline(site.deadline))}" if site.deadline else "") + "."
+            "Skal besøges"
+            + (f" senest {html.escape(L.deadline(site.deadline))}" if site.deadline else "")
+            + "."
         )
     if site.synthetic:
         notes.append("Bygger på syntetiske data.")
@@ -466,14 +470,17 @@ def _visits_popup(ctx: _Context, site: SiteRecord, visits: list[_Visit]) -> str:
     note = L.note(site.meta)
     if note:
         parts.append(_row("Bemærkning", f"<i>{e(note)}</i>"))
-    parts.append("</table><b>Besøg i ugen</b><ul class='ms-visit-list' style='margin:2px 0 4px 16px;padding:0'>")
+    parts.append(
+        "</table><b>Besøg i ugen</b><ul class='ms-visit-list' style='margin:2px 0 4px 16px;padding:0'>"
+    )
     for v in visits:
         r, s = v.route, v.stop
         crew = ", ".join(ctx.officer_names.get(c, c) for c in r.crew) or EN_DASH
         wait = f"; ankommer {fmt_clock(s.arrival)}, venter {s.wait_min} min" if s.wait_min else ""
         parts.append(
             f"<li><span class='ms-swatch' style='background:{v.colour}'></span> "
-            f"{e(L.when(r.date, s.start, s.end))} {EN_DASH} {e(ctx.vehicle_names.get(r.vehicle_id, r.vehicle_id))}, "
+            f"{e(L.when(r.date, s.start, s.end))} {EN_DASH} "
+            f"{e(ctx.vehicle_names.get(r.vehicle_id, r.vehicle_id))}, "
             f"stop nr. {s.seq}{e(wait)}<br><span style='color:#444'>Besætning: {e(crew)}</span></li>"
         )
     parts.append("</ul><table style='border-collapse:collapse'>")
@@ -612,7 +619,8 @@ def _legend_html(ctx: _Context, routes: list[Route], hotspots_shown: bool) -> st
         cmap = ctx.colormap
         stops = [cmap.rgb_hex_str(cmap.vmin + (cmap.vmax - cmap.vmin) * i / 6) for i in range(7)]
         rows.append(
-            "<div class='row'><span class='ms-hotspot-ring'></span>Hotspot for indbrud (område med rød kant)</div>"
+            "<div class='row'><span class='ms-hotspot-ring'></span>"
+            "Hotspot for indbrud (område med rød kant)</div>"
             f"<div style='margin-top:4px'>{e(cmap.caption)}</div>"
             "<div class='ms-hotspot-scale' "
             f"style='height:10px;background:linear-gradient(to right,{','.join(stops)})'></div>"
@@ -645,8 +653,7 @@ def _day_buttons(dates: list[str]) -> str:
     e = html.escape
     buttons = ["<button type='button' class='active' data-day=''>Alle dage</button>"]
     buttons += [
-        f"<button type='button' data-day='{e(d, quote=True)}' title='{e(L.day_date(d))}'>{e(L.day_date(d))}</button>"
-        for d in dates
+        f"<button type='button' data-day='{e(d, quote=True)}'>{e(L.day_date(d))}</button>" for d in dates
     ]
     return f"<div class='ms-days' id='ms-days'>Vis: {''.join(buttons)}</div>"
 
@@ -710,7 +717,8 @@ def _side_html(ctx: _Context, code: str) -> str:
         parts.append(
             f"<li class='ms-side-visit' data-site='{e(site.id, quote=True)}'>"
             f"<span class='ms-swatch' style='background:{v.colour}'></span> "
-            f"kl. {fmt_clock(v.stop.start)}{EN_DASH}{fmt_clock(v.stop.end)} <b>{e(L.place_name(site.name))}</b>"
+            f"kl. {fmt_clock(v.stop.start)}{EN_DASH}{fmt_clock(v.stop.end)} "
+            f"<b>{e(L.place_name(site.name))}</b>"
             f"<br><span style='color:#444'>{e(L.task(site.kind, site.meta))}, "
             f"{e(ctx.vehicle_names.get(v.route.vehicle_id, v.route.vehicle_id))}</span></li>"
         )
@@ -747,7 +755,10 @@ class _Place:
 
 
 def _places(
-    ctx: _Context, routes: list[Route], focus: str | None, hotspots: list[tuple[HotspotRecord, dict[str, Any]]]
+    ctx: _Context,
+    routes: list[Route],
+    focus: str | None,
+    hotspots: list[tuple[HotspotRecord, dict[str, Any]]],
 ) -> list[_Place]:
     shown = {r.id for r in routes}
     by_key: dict[tuple[float, float], _Place] = {}
@@ -832,7 +843,9 @@ def _place_marker(ctx: _Context, place: _Place, homes: dict[str, list[str]]) -> 
         label_cls = "ms-label-visited"
     reasons = {u.site_id: u.reason for u in ctx.plan.unvisited}
     for site in place.unvisited:
-        inner.append(f"<span class='ms-unvisited ms-kind-{site.kind}' data-site='{e(site.id, quote=True)}'></span>")
+        inner.append(
+            f"<span class='ms-unvisited ms-kind-{site.kind}' data-site='{e(site.id, quote=True)}'></span>"
+        )
         names.append(map_label(site))
         popups.append(_unvisited_popup(ctx, site, reasons.get(site.id, "ikke med i denne uges plan.")))
         tips.append(f"{L.place_name(site.name)} ({KIND_LABELS_DA[site.kind].lower()}) {EN_DASH} ikke besøgt")
@@ -843,9 +856,7 @@ def _place_marker(ctx: _Context, place: _Place, homes: dict[str, list[str]]) -> 
     if not names and place.stations:
         names = [st.name.split(" (")[0] for st in place.stations]
         label_cls = "ms-label-minor"
-    label = (
-        f"<div class='ms-label {label_cls}'>{e(' / '.join(dict.fromkeys(names)))}</div>" if names else ""
-    )
+    label = f"<div class='ms-label {label_cls}'>{e(' / '.join(dict.fromkeys(names)))}</div>" if names else ""
     markup = f"<div class='ms-place'>{''.join(inner)}{label}</div>"
     icon = folium.DivIcon(html=markup, icon_size=(0, 0), icon_anchor=(0, 0), class_name="ms-icon")
     marker = folium.Marker([place.lat, place.lon], icon=icon)
@@ -1018,7 +1029,9 @@ def _add_places(ctx: _Context, m: folium.Map, places: list[_Place], hotspot_grou
         else:
             kind = "hotspot"
         counts[kind] += 1
-        marker.add_to(hotspot_group if kind == "hotspot" and hotspot_group is not None else groups.get(kind, m))
+        marker.add_to(
+            hotspot_group if kind == "hotspot" and hotspot_group is not None else groups.get(kind, m)
+        )
     for key in ("unvisited", "station", "visited"):
         if counts[key]:
             groups[key].add_to(m)
@@ -1033,7 +1046,11 @@ class _MapScript(MacroElement):
         {% macro script(this, kwargs) %}
         (function () {
           const map = {{ this._parent.get_name() }};
-          const routes = { {% for rid, layer, day in this.routes %}{{ rid|tojson }}: {layer: {{ layer }}, day: {{ day|tojson }}},{% endfor %} };
+          const routes = {
+            {% for rid, layer, day in this.routes %}
+            {{ rid|tojson }}: {layer: {{ layer }}, day: {{ day|tojson }}},
+            {% endfor %}
+          };
           map.attributionControl.setPrefix(false);
           map.attributionControl.addAttribution({{ this.credits|tojson }});
           function refresh() {
@@ -1044,7 +1061,9 @@ class _MapScript(MacroElement):
             document.querySelectorAll('.ms-place').forEach(function (p) {
               const chips = p.querySelectorAll('.ms-stop');
               if (!chips.length) return;
-              const any = Array.prototype.some.call(chips, function (c) { return c.style.display !== 'none'; });
+              const any = Array.prototype.some.call(chips, function (c) {
+                return c.style.display !== 'none';
+              });
               const other = p.querySelector('.ms-station, .ms-unvisited, .ms-hotspot-ring');
               p.classList.toggle('ms-hidden', !any && !other);
             });
@@ -1109,7 +1128,9 @@ class _MapScript(MacroElement):
           const banner = document.getElementById('ms-synthetic');
           if (banner) {
             const h = banner.getBoundingClientRect().height;
-            document.querySelectorAll('.leaflet-top').forEach(function (el) { el.style.top = (h + 4) + 'px'; });
+            document.querySelectorAll('.leaflet-top').forEach(function (el) {
+              el.style.top = (h + 4) + 'px';
+            });
             const info = document.getElementById('ms-info');
             if (info) info.style.top = (h + 10) + 'px';
           }

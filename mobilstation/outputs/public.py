@@ -101,7 +101,8 @@ def public_frame(plan: PlanRecord) -> pd.DataFrame:
 
 
 _CSS = """
-body{font:16px/1.45 "DejaVu Sans",Arial,sans-serif;color:#111;max-width:46rem;margin:1.5rem auto;padding:0 1rem}
+body{font:16px/1.45 "DejaVu Sans",Arial,sans-serif;color:#111;max-width:46rem;margin:1.5rem auto;
+ padding:0 1rem}
 h1{font-size:1.5rem;margin:0 0 .3rem}h2{font-size:1.15rem;margin:1.2rem 0 .3rem;text-transform:capitalize}
 ul{padding-left:1.1rem;margin:.2rem 0}li{margin:.15rem 0}
 .who{font-size:.85rem;color:#444;border:1px solid #aaa;padding:.2rem .5rem;display:inline-block}
