@@ -10,7 +10,7 @@ SCENARIO ?= scenarios/nordjylland.yaml
 OUT    ?= out/nordjylland
 JOBS   ?= 2
 
-.PHONY: plan test setup chromium bench clean
+.PHONY: plan test setup chromium postgresql bench clean
 
 setup: $(STAMP)
 
@@ -31,7 +31,14 @@ chromium:
 	      || echo "warning: could not install chromium; the browser test will be skipped"; \
 	    else echo "warning: chromium not found and cannot install it; the browser test will be skipped"; fi; }
 
-test: $(STAMP) chromium
+# The ledger tests start a real PostgreSQL server from Debian's package.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	    else echo "error: PostgreSQL is not installed (apt-get install postgresql)"; exit 1; fi; }
+
+test: $(STAMP) chromium postgresql
 	$(BIN)/python -m pytest -n $(JOBS) --nbmake tests notebooks
 
 bench: $(STAMP)

@@ -117,6 +117,19 @@ def demand(resolved: ResolvedScenario, *, travel: Any = None, progress: Progress
         from dataclasses import replace
 
         sites = [replace(x, synthetic=True) if x.kind == "request" else x for x in sites]
+    memory = resolved.memory
+    if s.rotation is not None or memory is not None:
+        from mobilstation.demand.rotation import apply_rotation
+
+        sites, notes = apply_rotation(
+            sites,
+            week_start=s.week_start,
+            rule=s.rotation,
+            last_visit=resolved.history,
+            first_week=memory.first_week if memory is not None else None,
+            made_in_week=memory.made_in_week if memory is not None else {},
+        )
+        resolved.warnings.extend(n for n in notes if n not in resolved.warnings)
     return Demand(incidents=incidents, hotspots=spots, requests=resolved.requests, sites=list(sites))
 
 
@@ -351,6 +364,8 @@ def assemble(
             seed=solver.seed,
             time_limit_s=solver.time_limit_s,
             work_limit=solver.work_limit,
+            ledger=resolved.memory.source if resolved.memory is not None else None,
+            spec=_json_value(s.model_dump(mode="json")),
         ),
         travel=TravelInfo(
             model=matrix.model, estimated=matrix.estimated, params=_json_value(dict(matrix.params))

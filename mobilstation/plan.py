@@ -39,6 +39,8 @@ class ScenarioInfo(_Model):
     seed: int
     time_limit_s: float | None = None
     work_limit: int | None = None  # solver iterations when set (reproducible mode)
+    ledger: str | None = None  # the ledger the week's memory came from (path or masked URL), if any
+    spec: dict[str, Any] | None = None  # the scenario as planned (includes and overrides applied)
 
 
 class TravelInfo(_Model):

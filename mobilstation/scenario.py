@@ -53,6 +53,7 @@ from pydantic import (
 )
 
 from mobilstation.demand.hotspots import HotspotParams
+from mobilstation.demand.rotation import RotationRule
 from mobilstation.demand.scoring import Weights
 from mobilstation.demand.sites import SiteSettings
 from mobilstation.demand.synthetic import SyntheticParams
@@ -429,6 +430,8 @@ class Scenario(_Spec):
     hotspots: HotspotParams = Field(default_factory=HotspotParams)
     requests: RequestsSpec | None = None
     history: ScenarioFile | None = None
+    ledger: str | None = None
+    rotation: RotationRule | None = None
     travel: TravelSpec = Field(default_factory=EstimatedTravelSpec)
     week_settings: WeekSettings = Field(default_factory=WeekSettings)
     solver: SolverSettings = Field(default_factory=SolverSettings)
@@ -514,6 +517,7 @@ _PATH_FIELDS: tuple[tuple[str, ...], ...] = (
     ("requests",),
     ("requests", "file"),
     ("history",),
+    ("ledger",),
     ("incidents", "file"),
     ("travel", "pbf"),
 )
@@ -541,6 +545,8 @@ def _resolve_paths(data: dict[str, Any], base: Path) -> None:
         for k in keys[:-1]:
             node = node.get(k) if isinstance(node, dict) else None
         if isinstance(node, dict) and isinstance(node.get(keys[-1]), (str, os.PathLike)):
+            if "://" in os.fspath(node[keys[-1]]):
+                continue  # a database URL (ledger), not a path
             p = Path(node[keys[-1]]).expanduser()
             node[keys[-1]] = str(p if p.is_absolute() else (base / p).resolve())
 
@@ -983,6 +989,7 @@ class ResolvedScenario:
     requests: Any = None
     incidents: Any = None
     warnings: list[str] = field(default_factory=list)
+    memory: Any = None  # the ledger's Memory when planned with a ledger (see mobilstation.ledger)
 
     @property
     def file(self) -> str:

@@ -501,6 +501,8 @@ def _request_candidate(r: Request, settings: SiteSettings) -> _Candidate:
         "original_deadline": r.original_deadline.isoformat() if r.original_deadline else None,
         "wanted_date": r.wanted_date.isoformat() if r.wanted_date else None,
     }
+    if r.promised_date is not None:
+        meta["promised_date"] = r.promised_date.isoformat()
     if r.window is not None:
         meta["wanted_window"] = list(r.window)
         if r.window[1] - r.window[0] < service:
