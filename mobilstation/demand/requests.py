@@ -302,7 +302,7 @@ def place_requests(
         assert wanted is None or isinstance(wanted, date)
         deadline = r["deadline"]
         assert deadline is None or isinstance(deadline, date)
-        if wanted is not None and wanted > last_day:
+        if wanted is not None and wanted > week_end:
             report.not_this_week.append(rid)
             report.notes.append(
                 f"row {r['row']}: request {rid!r} wants {wanted}, after the planned week; left out"
