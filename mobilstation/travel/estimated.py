@@ -247,6 +247,29 @@ class EstimatedTravel:
         nx_, ny_ = self.land.nearest_on_land(x, y, far)
         return nx_, ny_, np.where(far >= 0, loc.dist, 0.0)
 
+    # -- reachability ----------------------------------------------------------
+    def reach_groups(self, points: Sequence[Point]) -> np.ndarray:
+        """For each point, a label shared by every point a car can reach from it; -1 off land.
+
+        Land masses joined by a link (bridge, tunnel, car ferry) share a label,
+        so two points with different labels have no leg between them. Cheap
+        (no distances): used to leave out places no road or link reaches
+        before a matrix is asked for.
+        """
+        if not len(points):
+            return np.zeros(0, dtype=np.int64)
+        px, py = to_metric_arrays([p.lat for p in points], [p.lon for p in points])
+        comp = self.land.locate(px, py, self.params.point_snap_m).comp
+        n_land = len(self.land.components)
+        g = nx.Graph()
+        g.add_nodes_from(range(n_land))
+        lc = np.asarray(self._lcomp).reshape(-1, 2) if len(self.links) else np.zeros((0, 2), np.int64)
+        g.add_edges_from((int(a), int(b)) for a, b in lc.tolist())
+        label = np.full(n_land, -1, dtype=np.int64)
+        for k, members in enumerate(sorted(nx.connected_components(g), key=min)):
+            label[list(members)] = k
+        return np.where(comp >= 0, label[np.maximum(comp, 0)], -1)
+
     # -- the work --------------------------------------------------------------
     def _prepare(self, points: Sequence[Point]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Road minutes and metres between all nodes (points, then link ends a, b), and node lands."""
