@@ -77,7 +77,7 @@ def test_a_place_no_car_link_reaches_is_left_out_with_one_note(tmp_path: Path) -
     assert check_plan(plan) == []
     notes = [n for n in plan.notes if "udeladt" in n]
     assert len(notes) == 1
-    assert "Ærøskøbing (Ærø)" in notes[0] and "Marstal (Ærø)" in notes[0]
+    assert "Marstal (Ærø)" in notes[0] and "Rudkøbing (Langeland)" in notes[0]
     assert not [s for s in plan.sites if s.municipality_code == "0492"]
 
 
@@ -103,3 +103,6 @@ def test_bornholm_is_planned_on_the_island() -> None:
     sites = {s.id: s for s in plan.sites}
     assert stops and all(sites[s.site_id].municipality_code == "0400" for s in stops)
     assert all(not leg.ferry for r in plan.routes for leg in r.legs)
+    # Christiansø has no car ferry: its stand-in place is left out, with the note naming it
+    notes = [n for n in plan.notes if "udeladt" in n]
+    assert len(notes) == 1 and "Christiansø (Christiansø)" in notes[0]

@@ -443,7 +443,29 @@ def _town_sites(district: District, towns: Sequence[Town], settings: SiteSetting
             small = [t for t in own if t.population < hi]
             if small or own:
                 chosen.append(max(small or own, key=lambda t: (t.population, t.id)))
+            else:
+                chosen.append(_municipality_centre(mun))
     return sorted(chosen, key=lambda t: t.id)
+
+
+def _municipality_centre(mun: Any) -> Town:
+    """A stand-in town for a municipality without any (Herlev has no GeoNames place of its own).
+
+    The point lies inside the municipality's largest polygon part; it is
+    named after the municipality and its source says what it is.
+    """
+    parts = list(getattr(mun.geometry, "geoms", [mun.geometry]))
+    largest = max(parts, key=lambda g: geom_to_metric(g).area)
+    pt = largest.representative_point()
+    return Town(
+        id=f"kommune:{mun.code}",
+        name=mun.name,
+        lat=round(pt.y, 6),
+        lon=round(pt.x, 6),
+        population=int(mun.population or 0),
+        municipality_code=mun.code,
+        source="a point inside the municipality (no town in the data); population: the municipality's",
+    )
 
 
 def _split_unreachable(
