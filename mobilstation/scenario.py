@@ -1144,9 +1144,13 @@ def resolve(scenario: Scenario) -> ResolvedScenario:
             place = _find_place(scenario, district, spec.home.place, path)
             depot_id, depot_name, lat, lon = place.id, place.name, place.lat, place.lon
             if not isinstance(place, Station):
+                from mobilstation.geo.district import stations_in_town
+
+                there = stations_in_town(district, place.name)
+                choices = f" (stations there: {', '.join(s.id for s in there)})" if there else ""
                 warnings.append(
                     f"vehicle {spec.id}: home {place.name!r} is a town, not a police station; "
-                    f"the vehicle starts and ends each day at the town centre"
+                    f"the vehicle starts and ends each day at the town centre{choices}"
                 )
         else:
             assert spec.home.lat is not None and spec.home.lon is not None

@@ -82,7 +82,8 @@ def test_stations_file_can_replace_the_districts_stations(tmp_path: Path) -> Non
 
 def test_a_station_outside_the_district_is_named(tmp_path: Path) -> None:
     (tmp_path / "stations.csv").write_text(
-        STATION_COLUMNS + "odense2,Odense 2,,0461,55.39594,10.38831,lokalpoliti,Odense,test\n", encoding="utf-8"
+        STATION_COLUMNS + "odense2,Odense 2,,0461,55.39594,10.38831,lokalpoliti,Odense,test\n",
+        encoding="utf-8",
     )
     with pytest.raises(ScenarioError) as err:
         resolve(load_scenario(_scenario(tmp_path, stations_file="stations.csv")))
@@ -92,10 +93,11 @@ def test_a_station_outside_the_district_is_named(tmp_path: Path) -> None:
 
 def test_links_file_adds_a_crossing_and_a_foreign_end_is_refused(tmp_path: Path) -> None:
     (tmp_path / "links.csv").write_text(
-        LINK_COLUMNS + "test-faerge,Testfærge,ferry,Struer,56.49,8.59,Thyholm,56.62,8.50,20,10\n", encoding="utf-8"
+        LINK_COLUMNS + "test-faerge,Testfærge,ferry,Struer,56.49,8.59,Thyholm,56.62,8.50,20,10\n",
+        encoding="utf-8",
     )
     r = resolve(load_scenario(_scenario(tmp_path, links_file="links.csv")))
-    assert "test-faerge" in {lk.id for lk in r.district.links} and "vilsundbroen" in {lk.id for lk in r.district.links}
+    assert {"test-faerge", "vilsundbroen"} <= {lk.id for lk in r.district.links}
     (tmp_path / "links.csv").write_text(
         LINK_COLUMNS + "test-faerge,Testfærge,ferry,Struer,56.49,8.59,Odense,55.39594,10.38831,20,10\n",
         encoding="utf-8",
@@ -121,3 +123,18 @@ def test_all_zero_weights_are_bad_input_on_load(tmp_path: Path) -> None:
         load_scenario(_scenario(tmp_path, weights=zero))
     assert "weights" in str(err.value) and "every weight" in str(err.value)
     load_scenario(_scenario(tmp_path, weights={**zero, "burglary": 1}))  # one positive weight is enough
+
+
+def test_a_van_in_a_town_with_several_stations_starts_at_the_town_and_the_choices_are_named(
+    tmp_path: Path,
+) -> None:
+    path = _scenario(
+        tmp_path,
+        district="Nordjyllands Politi",
+        vehicles=[{"id": "bil1", "home": "Aalborg"}],
+        officers=[{"id": "a", "station": "Hjørring"}],
+    )
+    r = resolve(load_scenario(path))
+    assert r.vehicles[0].depot_id.startswith("geonames:") and r.officers[0].station_id == "hjoerring"
+    note = next(w for w in r.warnings if "bil1" in w)
+    assert "aalborg-politigaard" in note and "aalborg-oest" in note

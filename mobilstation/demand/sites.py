@@ -507,16 +507,16 @@ def _refuse_unreachable_requests(cut: Sequence[_Candidate], district: District) 
             for c in asked
         )
         raise InputError(
-            f"requests: ingen vej eller fast forbindelse (bro, tunnel, bilfærge) fører til anmodning(er) {listed}; "
+            "requests: ingen vej eller fast forbindelse (bro, tunnel, bilfærge) fører til "
+            f"anmodning(er) {listed}; "
             "ret stedet, eller tilføj forbindelsen med links_file"
         )
 
 
 def _unreachable_note(cut: Sequence[_Candidate], district: District) -> str:
     """One Danish note naming the left-out places by name and municipality."""
-    names = "; ".join(
-        f"{c.name} ({_municipality_name(district, c.municipality_code)})" for c in sorted(cut, key=lambda c: c.id)
-    )
+    ordered = sorted(cut, key=lambda c: c.id)
+    names = "; ".join(f"{c.name} ({_municipality_name(district, c.municipality_code)})" for c in ordered)
     return (
         f"{len(cut)} kandidatsted(er) er udeladt, fordi ingen vej eller fast forbindelse "
         f"(bro, tunnel, bilfærge) fører dertil fra stationerne: {names}"

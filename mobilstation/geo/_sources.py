@@ -35,7 +35,8 @@ DATA_DIR_ENV = "MOBILSTATION_GEODATA"
 #: Metres a point may lie off the generalised (1:500,000) coast and still count as on land.
 DEFAULT_TOLERANCE_M = 1000.0
 
-#: A link belongs to a district when both its ends lie within this many metres of the district.
+#: Kept for callers of the earlier rule; a link now belongs to a district when both its ends lie
+#: in the district's municipalities (within :data:`DEFAULT_TOLERANCE_M`).
 LINK_REACH_M = 5000.0
 
 KOMMUNER_FILE = "denmark_kommuner.geojson"
@@ -496,7 +497,9 @@ def read_stations_file(path: Path, data: GeoData, taken: frozenset[str] = frozen
     problems = v.Problems(path)
     for st in stations:
         if st.id in taken:
-            problems.add(f"station {st.id!r}", "id already used by a station of the district (choose another id)")
+            problems.add(
+                f"station {st.id!r}", "id already used by a station of the district (choose another id)"
+            )
     problems.raise_if_any()
     return stations
 

@@ -42,7 +42,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
-from shapely.geometry import Point
 
 from mobilstation.errors import GeodataError
 from mobilstation.geo import _validate as v
@@ -59,7 +58,7 @@ from mobilstation.geo._sources import (
 )
 from mobilstation.geo._sources import stamp as file_stamp
 from mobilstation.geo.model import STORAGE_CRS, District, Link, Municipality, Station, Town
-from mobilstation.geo.projection import geometry_to_metric, to_metric
+from mobilstation.geo.projection import geometry_to_metric
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -381,9 +380,9 @@ def with_data(
 
     The files have the columns of ``*police_stations.csv`` and ``links.csv``
     and are checked as strictly (every point on land, in the municipality its
-    row names). A station outside the district, or a link with an end farther
-    than :data:`LINK_REACH_M` from it, is an error naming the row: a planner's
-    file says what it means.
+    row names). A station outside the district, or a link with an end
+    outside it, is an error naming the row: a planner's file says what it
+    means.
     """
     from dataclasses import replace
 
