@@ -112,6 +112,7 @@ def demand(resolved: ResolvedScenario, *, travel: Any = None, progress: Progress
         as_of=s.incidents_as_of,
         incidents=incidents,
         hotspot_params=s.hotspots,
+        report=resolved.warnings,
     )
     if s.requests is not None and s.requests.synthetic:
         from dataclasses import replace

@@ -398,6 +398,24 @@ class OsmTravelSpec(_Spec):
 TravelSpec = Annotated[EstimatedTravelSpec | OsmTravelSpec, Field(discriminator="model")]
 
 
+class DataFileSpec(_Spec):
+    """A planner's stations or links file (the columns of the geodata file of that kind).
+
+    ``stations_file: data/stations.csv`` is short for ``{file: data/stations.csv}``;
+    the rows are added to the district's own, or replace them with ``replace: true``.
+    """
+
+    file: ScenarioFile
+    replace: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_path(cls, value: Any) -> Any:
+        if isinstance(value, (str, os.PathLike)):
+            return {"file": value}
+        return value
+
+
 class OutputsSpec(_Spec):
     """Which optional outputs ``mobilstation plan`` writes besides the fixed set.
 
@@ -418,7 +436,7 @@ class Scenario(_Spec):
         min_length=1
     )
     week: str
-    days: Days = Field(default_factory=lambda: [1, 2, 3, 4, 5])
+    days: Days = Field(default_factory=lambda: [1, 2, 3, 4, 5], min_length=1)
     vehicles: list[VehicleSpec] = Field(min_length=1)
     officers: list[OfficerSpec] | None = None
     officers_file: ScenarioFile | None = None
@@ -436,6 +454,8 @@ class Scenario(_Spec):
     week_settings: WeekSettings = Field(default_factory=WeekSettings)
     solver: SolverSettings = Field(default_factory=SolverSettings)
     outputs: OutputsSpec = Field(default_factory=OutputsSpec)
+    stations_file: DataFileSpec | None = None
+    links_file: DataFileSpec | None = None
 
     _source: Path | None = PrivateAttr(default=None)
     _origins: dict[tuple[Any, ...], str] = PrivateAttr(default_factory=dict)
@@ -452,6 +472,17 @@ class Scenario(_Spec):
         except ValueError:
             raise ValueError(f"{year} has no ISO week {week}") from None
         return f"{year}-W{week:02d}"
+
+    @field_validator("weights")
+    @classmethod
+    def _some_weight(cls, v: Weights) -> Weights:
+        names = ("population", "remoteness", "burglary", "trend", "recency", "urgency")
+        if all(getattr(v, n) == 0 for n in names):
+            raise ValueError(
+                f"every weight ({', '.join(names)}) is 0, so every site would score 0; "
+                "give at least one a positive weight"
+            )
+        return v
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -520,6 +551,10 @@ _PATH_FIELDS: tuple[tuple[str, ...], ...] = (
     ("ledger",),
     ("incidents", "file"),
     ("travel", "pbf"),
+    ("stations_file",),
+    ("stations_file", "file"),
+    ("links_file",),
+    ("links_file", "file"),
 )
 
 
@@ -1006,13 +1041,26 @@ def _station_by_id(district: District, key: str) -> Station | None:
 def _find_place(scenario: Scenario, district: District, key: str, field_path: str) -> Station | Town:
     from mobilstation.geo.district import find_place
 
+    from mobilstation.geo.district import AmbiguousStationError
+
     st = _station_by_id(district, key)
     if st is not None:
         return st
     try:
         return find_place(district, key)
+    except AmbiguousStationError as exc:
+        town = _town_named(district, key)
+        if town is None:
+            raise scenario.error(field_path, str(exc)) from None
+        return town
     except InputError as exc:
         raise scenario.error(field_path, str(exc)) from None
+
+
+def _town_named(district: District, key: str) -> Town | None:
+    """The one town called ``key`` (any case), else None."""
+    hits = [t for t in district.towns if t.name.casefold() == key.strip().casefold()]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _find_station(district: District, key: str, where: str) -> Station:
@@ -1024,11 +1072,13 @@ def _find_station(district: District, key: str, where: str) -> Station:
     for s in district.stations:
         if s.name == key:
             return s
+    from mobilstation.geo.district import AmbiguousStationError, find_place
+
     place = None
     try:
-        from mobilstation.geo.district import find_place
-
         place = find_place(district, key)
+    except AmbiguousStationError as exc:
+        raise ScenarioError(f"{where}: {exc}") from None
     except InputError:
         place = None
     if isinstance(place, Station):
@@ -1054,6 +1104,24 @@ def _inside(district: District, lat: float, lon: float) -> bool:
     return municipality_at(district, lat, lon) is not None
 
 
+def _with_planner_data(scenario: Scenario, district: District) -> District:
+    """The district with the scenario's ``stations_file`` and ``links_file`` applied."""
+    from mobilstation.geo.district import with_data
+
+    for name in ("stations_file", "links_file"):
+        spec = getattr(scenario, name)
+        if spec is None:
+            continue
+        try:
+            district = with_data(
+                district,
+                **{name: spec.file, f"replace_{name.split('_')[0]}": spec.replace},
+            )
+        except InputError as exc:
+            raise scenario.error(name, str(exc)) from None
+    return district
+
+
 def resolve(scenario: Scenario) -> ResolvedScenario:
     """Check ``scenario`` against its district's data and the input files (no solving).
 
@@ -1071,6 +1139,7 @@ def resolve(scenario: Scenario) -> ResolvedScenario:
         district = load_district(int(scenario.district) if scenario.district.isdigit() else scenario.district)
     except InputError as exc:
         raise scenario.error("district", str(exc)) from None
+    district = _with_planner_data(scenario, district)
     dates = scenario.dates
     warnings: list[str] = []
 
@@ -1082,9 +1151,13 @@ def resolve(scenario: Scenario) -> ResolvedScenario:
             place = _find_place(scenario, district, spec.home.place, path)
             depot_id, depot_name, lat, lon = place.id, place.name, place.lat, place.lon
             if not isinstance(place, Station):
+                from mobilstation.geo.district import stations_in_town
+
+                there = stations_in_town(district, place.name)
+                choices = f" (stations there: {', '.join(s.id for s in there)})" if there else ""
                 warnings.append(
                     f"vehicle {spec.id}: home {place.name!r} is a town, not a police station; "
-                    f"the vehicle starts and ends each day at the town centre"
+                    f"the vehicle starts and ends each day at the town centre{choices}"
                 )
         else:
             assert spec.home.lat is not None and spec.home.lon is not None
