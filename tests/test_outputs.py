@@ -185,7 +185,9 @@ def test_crews_csv_matches_crews(plan: PlanRecord, out: Path) -> None:
         hm(route.return_),
         "Søren Kjær",
     )
-    assert row["kompetencer"] == "traffic" and row["stop"] == len(route.stops)
+    assert row["kompetencer"] == "færdselskontrol" and row["stop"] == len(route.stops)
+    stations = {s.id: s.name for s in plan.stations}
+    assert row["hjemstation"] == stations[route.depot_id] and row["hjemstation_id"] == route.depot_id
 
 
 def test_hours_csv_sums_to_plan_hours(plan: PlanRecord, out: Path) -> None:

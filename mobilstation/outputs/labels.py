@@ -132,3 +132,17 @@ def clock(minute: int) -> str:
 
 def yes_no(flag: bool) -> str:
     return YES if flag else NO
+
+
+# -- added for the CSV/workbook outputs (issue 13 item 5) ---------------------------------------
+NOTE = "note"  # what to do at a stop: the citizen's note of a request
+STATION_ID = "station_id"
+DEPOT_ID = "hjemstation_id"
+
+SKILL_NAMES: dict[str, str] = {"traffic": "færdselskontrol"}
+"""Danish names of officer skills (``OfficerRecord.skills``); others are shown as given."""
+
+
+def skill_name(key: str) -> str:
+    """Danish name of a skill; an unknown skill is shown as it is."""
+    return SKILL_NAMES.get(key, key)
