@@ -13,7 +13,7 @@ into a ledger), so each accepts the same things:
   stripped; rows with only empty cells are skipped;
 * **values** through the parsers below: numbers with a decimal comma or point
   (:func:`parse_number`), dates ISO ``2026-12-01`` or Danish ``01-12-2026``,
-  ``1.12.2026``, ``01/12/2026`` (:func:`parse_date`), times ``08:30``,
+  ``1.12.2026`` (:func:`parse_date`), times ``08:30``,
   ``8.30`` or ``08:30:00`` (:func:`parse_time`), codes whose leading zeros
   Excel dropped (:func:`parse_code`: ``849`` -> ``0849``).
 
@@ -75,6 +75,7 @@ class Table:
     delimiter: str = ","
     encoding: str = "utf-8"
     findings: list[str] = field(default_factory=list)
+    numbering: str = "rows"
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.rows)
@@ -85,10 +86,10 @@ class Table:
     def __getitem__(self, i: int) -> Row:
         return self.rows[i]
 
-    def where(self, row: Row, column: str | None = None, *, lines: bool = False) -> str:
-        """``"file: row 3: dato"``: the place to name in a message (``lines``: count file lines)."""
-        n = f"line {row.line}" if lines else f"row {row.row}"
-        return f"{self.source}: {n}" + (f": {column}" if column else "")
+    def where(self, row: Row, column: str | None = None) -> str:
+        """``"file: row 3: dato"``: the place to name in a message, numbered as the table was read."""
+        n = row.line if self.numbering == "lines" else row.row
+        return f"{self.source}: row {n}" + (f": {column}" if column else "")
 
 
 def _decode(path: Path, label: str) -> tuple[str, str]:
@@ -137,6 +138,7 @@ def read_table(
     aliases: Mapping[str, Iterable[str]] | None = None,
     what: str | None = None,
     label: str | None = None,
+    numbering: str = "rows",
 ) -> Table:
     """Read a CSV (module docstring) into a :class:`Table` of :class:`Row` (text values).
 
@@ -146,15 +148,20 @@ def read_table(
     error (a typo must not be silently ignored). ``aliases``: canonical name
     -> other accepted headers (matched case-insensitively, e.g. ``{"note":
     ["bemærkning", "comment"]}``); rows are keyed by canonical names.
-    ``what``: the kind of file for messages (``"officers file"``);
-    ``label``: how to name the file (default: its path).
+    ``what``: what the file should hold, for messages (``"a header: id,type,lat,lon,..."``);
+    ``label``: how to name the file (default: its path). ``numbering``:
+    ``"rows"`` (messages say "row 1" for the first line after the header) or
+    ``"lines"`` (messages count file lines, the header being line 1), as the
+    calling reader has always told its users.
     """
+    if numbering not in ("rows", "lines"):
+        raise ValueError(f"numbering: expected 'rows' or 'lines', got {numbering!r}")
     p = Path(path)
     name = label or str(p)
     text, encoding = _decode(p, name)
     header_line = _first_line(text)
     if not header_line.strip():
-        kind = f" (expected a {what} with a header line)" if what else " (expected a header line)"
+        kind = f" (expected {what})" if what else " (expected a header line)"
         raise InputError(f"{name}: empty file{kind}")
     delimiter = sniff_delimiter(header_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -180,12 +187,14 @@ def read_table(
             values = [unneutralise(v.strip()) for v in raw]
             if not any(values):
                 continue
+            n = line if numbering == "lines" else len(rows) + 1
             if len(values) > len(columns):
                 extra = values[len(columns) :]
                 if any(extra):
                     raise InputError(
-                        f"{name}: line {line}: {len(values)} values but the header has {len(columns)} columns "
-                        f"(separator {_sep_name(delimiter)}; a value with a separator must be in quotes)"
+                        f"{name}: row {n}: more values than columns in the header ({len(values)} values, "
+                        f"{len(columns)} columns; separator {_sep_name(delimiter)}; a value holding the "
+                        "separator must be in quotes)"
                     )
                 values = values[: len(columns)]
             values += [""] * (len(columns) - len(values))
@@ -194,11 +203,11 @@ def read_table(
             problems = sorted({p for v in values for p in text_problems(v)})
             if problems:
                 findings.append(
-                    f"{name}: row {row.row}: text with {', '.join(problems)}; the outputs show it cleaned "
+                    f"{name}: row {n}: text with {', '.join(problems)}; the outputs show it cleaned "
                     "and shortened, plan.json keeps it in full"
                 )
     except csv.Error as exc:
-        raise InputError(f"{name}: line {reader.line_num}: not a valid CSV ({exc})") from None
+        raise InputError(f"{name}: near line {reader.line_num}: not a valid CSV ({exc})") from None
     return Table(
         source=name,
         columns=columns if header else [],
@@ -207,6 +216,7 @@ def read_table(
         delimiter=delimiter,
         encoding=encoding,
         findings=findings,
+        numbering=numbering,
     )
 
 
@@ -251,28 +261,31 @@ def _check_header(
 # value parsers: each raises InputError naming ``where`` and what was expected
 # ---------------------------------------------------------------------------
 
-_DMY = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
+_DMY = re.compile(r"^(\d{1,2})([-.])(\d{1,2})\2(\d{4})$")
 _ISO_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?$")
 _CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?$")
 _NUMBER = re.compile(r"^[+-]?(\d+|\d{1,3}(\.\d{3})+)(,\d*)?$|^[+-]?\d*([.,]\d+)?([eE][+-]?\d+)?$")
 
 
 def parse_date(text: str, *, where: str = "date") -> date:
-    """A day as ISO ``2026-12-01`` or as Danish Excel writes it: ``01-12-2026``, ``1.12.2026``, ``01/12/2026``.
+    """A day as ISO ``2026-12-01`` or as Danish Excel writes it: ``01-12-2026`` or ``1.12.2026``.
 
     Excel's ``2026-12-01 00:00:00`` is accepted too. Day first, always (the
-    Danish order); an impossible date (``31-11-2026``) is an error.
+    Danish order). Slashes are refused: ``2/12/2026`` is 2 December in
+    Denmark and 12 February in an American export. An impossible date
+    (``31-11-2026``) is an error.
     """
     s = text.strip()
     try:
         m = _DMY.match(s)
         if m:
-            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            return date(int(m.group(4)), int(m.group(3)), int(m.group(1)))
         m = _ISO_DATETIME.match(s)
         return date.fromisoformat(m.group(1) if m else s)
     except ValueError:
         raise InputError(
-            f"{where}: expected a date like 2026-12-01 or 01-12-2026 (day-month-year), got {text!r}"
+            f"{where}: expected an ISO date like 2026-12-01 or a Danish date like 01-12-2026 "
+            f"(day-month-year), got {text!r}"
         ) from None
 
 
