@@ -39,7 +39,7 @@ from mobilstation._io import atomic_write_bytes, atomic_write_text
 from mobilstation.outputs import labels as L
 from mobilstation.errors import InputError
 from mobilstation.plan import PlanRecord, SiteRecord
-from mobilstation.tabular import parse_code, parse_number
+from mobilstation.tabular import parse_code, parse_date, parse_number, parse_time
 from mobilstation.tabular import read_table as read_rows
 from mobilstation.untrusted import cell_text
 
@@ -90,6 +90,9 @@ TEXT_COLUMNS: frozenset[str] = frozenset(
 
 # Text columns that hold codes Excel turns into numbers (its leading zeros are put back on reading).
 CODE_COLUMNS: frozenset[str] = frozenset({L.MUNICIPALITY_CODE})
+# Date and time-of-day columns: read back as ISO dates and HH:MM whatever Excel made of them.
+DATE_COLUMNS: frozenset[str] = frozenset({L.DATE})
+CLOCK_COLUMNS: frozenset[str] = frozenset({L.ARRIVAL, L.START, L.END, L.DEPARTURE, L.RETURN})
 
 # Keys kpis.json adds to the plan's own KPIs to say which plan they describe.
 IDENTIFICATION_KEYS: tuple[str, ...] = (
@@ -345,9 +348,12 @@ def read_table(path: str | Path) -> pd.DataFrame:
 
     Separator, BOM and encoding as :func:`mobilstation.tabular.read_table`
     finds them; the CSV-injection quote is undone (the text comes back as it
-    was); ids, codes, times and dates (:data:`TEXT_COLUMNS`) stay text, and
-    municipality codes get back the leading zeros Excel drops; other columns
-    become numbers (decimal comma or point) where every value is one.
+    was); ids, codes, times and dates (:data:`TEXT_COLUMNS`) stay text:
+    municipality codes get back the leading zeros Excel drops, dates come
+    back ISO (``2026-12-07`` also from Excel's ``07-12-2026``) and times
+    ``HH:MM``; other columns become numbers (decimal comma or point) where
+    every value is one. A bad date or time raises
+    :class:`~mobilstation.errors.InputError` naming the file and column.
     """
     table = read_rows(path)
     data: dict[str, list[Any]] = {c: [row[c] for row in table] for c in table.columns}
@@ -355,6 +361,10 @@ def read_table(path: str | Path) -> pd.DataFrame:
     for col, values in data.items():
         if col in CODE_COLUMNS:
             out[col] = [parse_code(v) for v in values]
+        elif col in DATE_COLUMNS:
+            out[col] = [parse_date(v, where=f"{path}: {col}").isoformat() if v else "" for v in values]
+        elif col in CLOCK_COLUMNS:
+            out[col] = [parse_time(v, where=f"{path}: {col}").strftime("%H:%M") if v else "" for v in values]
         elif col in TEXT_COLUMNS:
             out[col] = values
         else:
