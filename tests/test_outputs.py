@@ -8,10 +8,13 @@ is all-or-nothing.
 from __future__ import annotations
 
 import json
+import sqlite3
+from xml.etree import ElementTree
 from datetime import datetime, time
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pyogrio
 import pytest
 from fixtures.small_plan import FERRY, small_plan
@@ -25,7 +28,8 @@ from mobilstation.errors import InputError
 from mobilstation.geo.model import District, Municipality
 from mobilstation.outputs import write_outputs
 from mobilstation.outputs.calendars import calendar_file_names, officer_calendar, vehicle_calendar
-from mobilstation.outputs.gpkg import write_gpkg
+from mobilstation.outputs.gpkg import LAYERS, write_gpkg
+from mobilstation.outputs.labels import REASON_NAMES
 from mobilstation.outputs.plan_json import read_plan, write_plan_json
 from mobilstation.outputs.tables import kpis_json, read_table
 from mobilstation.outputs.xlsx import ABOUT_SHEET, ANALYSIS_SHEET, MUNICIPALITIES_SHEET, safe_title, sheet_titles
@@ -369,8 +373,13 @@ def test_gpkg_layers_and_counts(plan: PlanRecord, out: Path) -> None:
     assert layers == {
         "stops": "Point",
         "routes": "LineString",
+        "unvisited": "Point",
+        "stations": "Point",
+        "links": "LineString",
+        "patrol_hours": "Point",
         "hotspots": "Unknown",
         "municipalities": "Polygon",
+        "layer_styles": None,
     }
     stops = pyogrio.read_dataframe(out / "plan.gpkg", layer="stops")
     routes = pyogrio.read_dataframe(out / "plan.gpkg", layer="routes")
@@ -394,6 +403,46 @@ def test_gpkg_layers_and_counts(plan: PlanRecord, out: Path) -> None:
     assert laesoe["besøg"] == 1 and laesoe["krav_opfyldt"] == "ja" and laesoe.geometry is not None
     info = pyogrio.read_info(out / "plan.gpkg", layer="routes")
     assert "ikke vejforløb" in info["layer_metadata"]["DESCRIPTION"]
+
+
+def test_gpkg_layers_for_qgis_typed_and_styled(plan: PlanRecord, out: Path) -> None:
+    """Unvisited sites, stations, links and patrol hours as layers; dates typed; default QGIS styles."""
+    path = out / "plan.gpkg"
+    with sqlite3.connect(path) as db:
+        def types(table: str) -> dict[str, str]:
+            return {r[1]: r[2] for r in db.execute(f'PRAGMA table_info("{table}")')}
+
+        assert types("stops")["dato"] == "DATE" and types("routes")["dato"] == "DATE"
+        assert {types("stops")[c] for c in ("ankomst", "start", "slut")} == {"DATETIME"}
+        assert types("routes")["afgang"] == "DATETIME" and types("stops")["kommunekode"] == "TEXT"
+        styles = {
+            r[0]: (r[1], r[2])
+            for r in db.execute("SELECT f_table_name, styleQML, useAsDefault FROM layer_styles")
+        }
+        contents = {r[0] for r in db.execute("SELECT table_name FROM gpkg_contents")}
+    assert set(styles) == set(LAYERS) and all(default for _, default in styles.values())
+    assert "layer_styles" in contents
+    for name, (qml, _) in styles.items():
+        root = ElementTree.fromstring(qml.split(">", 1)[1])  # after the DOCTYPE
+        assert root.tag == "qgis" and root.find("renderer-v2") is not None, name
+    routes_style = ElementTree.fromstring(styles["routes"][0].split(">", 1)[1]).find("renderer-v2")
+    assert routes_style.get("type") == "categorizedSymbol" and routes_style.get("attr") == "ugedag"
+    assert [c.get("value") for c in routes_style.iter("category")][:2] == ["mandag", "tirsdag"]
+    stops = pyogrio.read_dataframe(path, layer="stops")
+    first = min(all_stops(plan), key=lambda rs: (rs[0].vehicle_id, rs[0].date, rs[1].seq))
+    row = stops[(stops["rute"] == first[0].id) & (stops["nr"] == first[1].seq)].iloc[0]
+    assert row["dato"] == pd.Timestamp(first[0].date)
+    assert row["start"] == pd.Timestamp(first[1].start_iso[:16])  # local wall-clock time
+    unvisited = pyogrio.read_dataframe(path, layer="unvisited")
+    assert set(unvisited["sted_id"]) == {u.site_id for u in plan.unvisited}
+    assert all(unvisited["forklaring"].str.len() > 0) and set(unvisited["årsag"]) <= set(REASON_NAMES.values())
+    stations = pyogrio.read_dataframe(path, layer="stations")
+    assert set(stations["navn"]) == {s.name for s in plan.stations}
+    links = pyogrio.read_dataframe(path, layer="links")
+    assert list(links["id"]) == [lk.id for lk in plan.links]
+    patrol = pyogrio.read_dataframe(path, layer="patrol_hours")
+    assert patrol["minutter"].sum() == sum(h.minutes for h in plan.hours)
+    assert set(patrol["område_id"]) == {h.area_id for h in plan.hours}
 
 
 def test_gpkg_without_district_has_attribute_only_municipalities(plan: PlanRecord, tmp_path: Path) -> None:
