@@ -880,6 +880,7 @@ def read_officers(path: str | os.PathLike[str]) -> list[OfficerSpec]:
 def _read_officer_rows(path: str | os.PathLike[str]) -> list[tuple[int, OfficerSpec]]:
     """(line number, officer) for each data row of the officers CSV (``.findings``: warnings)."""
     from mobilstation.tabular import parse_number
+    from mobilstation.untrusted import id_problem
 
     p = Path(path)
     label = _display(p)
@@ -920,6 +921,8 @@ def _read_officer_rows(path: str | os.PathLike[str]) -> list[tuple[int, OfficerS
             raise InputError(
                 f"{label}: row {line}: id: officer {spec.id!r} already listed in row {seen[spec.id]}"
             )
+        if id_problem(spec.id):
+            raise InputError(f"{label}: row {line}: id: {id_problem(spec.id)}")
         seen[spec.id] = line
         out.append((line, spec))
     if not out:

@@ -45,6 +45,8 @@ from mobilstation.errors import InputError
 from mobilstation.untrusted import text_problems, unneutralise
 
 SEPARATORS = (";", ",", "\t")
+FIELD_LIMIT = 64 * 1024 * 1024
+"""Longest field read (characters): a megabyte note is read (and shortened in the outputs), not refused."""
 ENCODINGS = ("utf-8-sig", "cp1252")
 
 
@@ -164,6 +166,8 @@ def read_table(
         kind = f" (expected {what})" if what else " (expected a header line)"
         raise InputError(f"{name}: empty file{kind}")
     delimiter = sniff_delimiter(header_line)
+    if csv.field_size_limit() < FIELD_LIMIT:
+        csv.field_size_limit(FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     lookup: dict[str, str] = {}
     for canon in list(required) + list(optional or ()) + list((aliases or {}).keys()):

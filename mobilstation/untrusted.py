@@ -81,7 +81,7 @@ def is_formula_like(value: object) -> bool:
 def text_problems(text: str, limit: int = DISPLAY_LIMIT) -> list[str]:
     """What :func:`display_text` would change in ``text``, in words (empty when nothing).
 
-    E.g. ``["control characters", "1048576 characters long (shown shortened to 500)"]``.
+    E.g. ``["control characters", "1048576 characters (shown shortened to 500)"]``.
     """
     out: list[str] = []
     if _CONTROL.search(text):
@@ -89,8 +89,22 @@ def text_problems(text: str, limit: int = DISPLAY_LIMIT) -> list[str]:
     if _BIDI.search(text):
         out.append("bidirectional text controls")
     if len(text) > limit:
-        out.append(f"{len(text)} characters long (shown shortened to {limit})")
+        out.append(f"{len(text)} characters (shown shortened to {limit})")
     return out
+
+
+def id_problem(text: str) -> str | None:
+    """Why ``text`` cannot be an id (a key printed in messages and file names), or None.
+
+    Ids are written by systems, not typed by citizens: control characters,
+    bidirectional controls or line breaks in one mean a broken export, and
+    would reach the terminal as escape sequences.
+    """
+    if _CONTROL.search(text) or _BREAKS.search(text) or _BIDI.search(text):
+        return "contains control characters or line breaks (expected plain text)"
+    if len(text) > 200:
+        return f"is {len(text)} characters long (expected at most 200)"
+    return None
 
 
 def display_text(value: object, limit: int = DISPLAY_LIMIT) -> object:

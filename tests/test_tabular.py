@@ -87,7 +87,7 @@ def test_display_text_cleans_controls_bidi_and_length() -> None:
     long = "ø" * 1_000_000
     shown = display_text(long)
     assert isinstance(shown, str) and len(shown) == 500 and shown.endswith("[forkortet]")
-    assert text_problems(long) == ["1000000 characters long (shown shortened to 500)"]
+    assert text_problems(long) == ["1000000 characters (shown shortened to 500)"]
     assert text_problems("Østergade i morgentrafikken") == []
 
 
@@ -148,7 +148,7 @@ def test_findings_name_the_row_once(tmp_path: Path) -> None:
     p.write_text(f"id,name,note\nr1,ok,ok\nr2,a\u202eb,{'x' * 2000}\n", encoding="utf-8")
     t = read_table(p)
     assert len(t.findings) == 1
-    assert t.findings[0].startswith(f"{p}: row 2: text with 2000 characters long")
+    assert t.findings[0].startswith(f"{p}: row 2: text with 2000 characters (shown shortened to 500)")
     assert "bidirectional" in t.findings[0] and "plan.json keeps it in full" in t.findings[0]
     assert t[1]["note"] == "x" * 2000  # the reader keeps the full text
 

@@ -55,6 +55,7 @@ from mobilstation.demand._windows import parse_hhmm, parse_window
 from mobilstation.errors import InputError
 from mobilstation.geo.model import District
 from mobilstation.tabular import parse_date, read_table
+from mobilstation.untrusted import id_problem
 
 REQUEST_TYPES: tuple[str, ...] = ("traffic_check", "local_officer")
 """The request types known by default (see ``SiteSettings.request_types``)."""
@@ -184,6 +185,8 @@ def read_requests(
         rid = get("id")
         if not rid:
             problems.append("id: empty (every request needs an id)")
+        elif id_problem(rid):
+            problems.append(f"id: {id_problem(rid)}")
         elif rid in seen:
             problems.append(f"id: {rid!r} already used in row {seen[rid]}")
         else:
