@@ -53,7 +53,7 @@ from shapely.geometry.base import BaseGeometry
 
 from mobilstation._io import atomic_path
 from mobilstation.outputs import labels as L
-from mobilstation.outputs.tables import crew_names, note, station_names, visits_frame
+from mobilstation.outputs.tables import _is_text, crew_names, note, station_names, visits_frame
 from mobilstation.plan import PlanRecord, Route
 from mobilstation.untrusted import display_text
 
@@ -395,7 +395,7 @@ def _field(values: pd.Series) -> np.ndarray:
         return np.array([np.datetime64(v, "ms") if v is not None else np.datetime64("NaT") for v in items])
     if present and all(isinstance(v, date) and not isinstance(v, datetime) for v in present):
         return np.array([np.datetime64(v, "D") if v is not None else np.datetime64("NaT") for v in items])
-    if values.dtype == object:
+    if _is_text(values):
         return np.array([display_text(v) if isinstance(v, str) else v for v in items], dtype=object)
     return values.to_numpy()
 
@@ -404,7 +404,7 @@ def _write_layer(path: Path, name: str, frame: pd.DataFrame, geometry_type: str 
     if not isinstance(frame, gpd.GeoDataFrame):
         safe = frame.copy()
         for col in safe.columns:
-            if safe[col].dtype == object:
+            if _is_text(safe[col]):
                 safe[col] = safe[col].map(display_text)
         pyogrio.write_dataframe(safe, path, layer=name, driver="GPKG", layer_options={"DESCRIPTION": description})
         return

@@ -333,10 +333,15 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     """
     safe = frame.copy()
     for col in safe.columns:
-        if safe[col].dtype == object:
-            safe[col] = safe[col].map(cell_text)
+        if _is_text(safe[col]):
+            safe[col] = safe[col].map(cell_text).astype(object)
     text = safe.to_csv(sep=CSV_SEP, decimal=CSV_DECIMAL, index=False, lineterminator="\n")
     return text.encode(CSV_ENCODING)
+
+
+def _is_text(column: pd.Series) -> bool:
+    """Object or string dtype (pandas 3 gives text columns a ``str`` dtype of their own)."""
+    return pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
