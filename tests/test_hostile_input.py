@@ -148,6 +148,17 @@ def test_one_warning_per_row_that_needed_cleaning(plan: PlanRecord, run: Any) ->
         assert not _CONTROL.search(note) and "<" not in note  # the warning names the row, not the text
 
 
+def test_campaign_targets_read_back_as_text(corpus: dict[str, Path]) -> None:
+    """The campaign-targets file of the corpus through the one tabular reader: text, never altered."""
+    from mobilstation.tabular import read_table
+
+    table = read_table(corpus["campaign_targets"], required=["id", "name", "lat", "lon"])
+    assert [r["name"] for r in table] == [t.strip() for t in ALL_SHORT]
+    assert {f.split(": row ")[1].split(":")[0] for f in table.findings} == {
+        str(i + 1) for i, t in enumerate(ALL_SHORT) if _CONTROL.search(t)
+    }
+
+
 # -- the terminal -------------------------------------------------------------------------------
 
 
