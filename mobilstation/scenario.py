@@ -879,6 +879,8 @@ def read_officers(path: str | os.PathLike[str]) -> list[OfficerSpec]:
 
 def _read_officer_rows(path: str | os.PathLike[str]) -> list[tuple[int, OfficerSpec]]:
     """(line number, officer) for each data row of the officers CSV (``.findings``: warnings)."""
+    import contextlib
+
     from mobilstation.tabular import parse_number
     from mobilstation.untrusted import id_problem
 
@@ -907,10 +909,8 @@ def _read_officer_rows(path: str | os.PathLike[str]) -> list[tuple[int, OfficerS
                 data[key] = [d.strip() for d in re.split(r"[;,]", data[key]) if d.strip()]
         for key in ("weekly_hours", "max_shift_hours"):  # decimal comma as Danish Excel writes it
             if key in data:
-                try:
+                with contextlib.suppress(InputError):  # else the model's message names field and expectation
                     data[key] = parse_number(data[key])
-                except InputError:
-                    pass  # the model's own message names the field and what is expected
         try:
             spec = OfficerSpec.model_validate(data)
         except ValidationError as exc:

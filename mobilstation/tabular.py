@@ -301,7 +301,9 @@ def parse_time(text: str, *, where: str = "time") -> time:
             raise ValueError
         return time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))
     except ValueError:
-        raise InputError(f"{where}: expected a time of day like 08:30 (24-hour clock), got {text!r}") from None
+        raise InputError(
+            f"{where}: expected a time of day like 08:30 (24-hour clock), got {text!r}"
+        ) from None
 
 
 def parse_number(text: str, *, where: str = "number") -> float:
@@ -339,4 +341,6 @@ def parse_datetime(text: str, *, where: str = "time") -> datetime:
             return datetime.combine(parse_date(day, where=where), parse_time(clock, where=where))
         except InputError:
             pass
-    raise InputError(f"{where}: expected a date and time like 2026-12-01T08:30 or 01-12-2026 08:30, got {text!r}")
+    raise InputError(
+        f"{where}: expected a date and time like 2026-12-01T08:30 or 01-12-2026 08:30, got {text!r}"
+    )

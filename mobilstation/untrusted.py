@@ -11,7 +11,7 @@ a tab, a carriage return or a line feed (also when opened from a CSV). Following
 OWASP's advice on CSV injection, :func:`neutralise` puts a single quote
 (``'``) in front of such a text cell, also when the trigger follows
 leading spaces or leading quotes (so the rule is reversible, see below), and
-for the full-width forms (``＝ ＋ － ＠``) some locales accept. Numbers the
+for the full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20) some locales accept. Numbers the
 product writes itself (coordinates, minutes, scores) are numbers and are
 never touched; only text cells are. :func:`unneutralise` is the exact
 inverse: the product's readers undo the quote, so a round trip through a

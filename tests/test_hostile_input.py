@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -44,7 +43,6 @@ from fixtures.hostile import (
     LONG_NOTE,
     MARKUP,
     MARKUP_ID,
-    PWNED,
     write_corpus,
 )
 from fixtures.quick import QUICK_SEED, QUICK_WORK_LIMIT
@@ -315,7 +313,8 @@ OPEN_EVERYTHING_JS = """
     for (const l of layers) {
       if (l.getPopup && l.getPopup()) {
         try { l.openPopup(); popups++; await sleep(0);
-              const c = document.querySelector('.leaflet-popup-content'); if (c) text += c.textContent + '\\n';
+              const c = document.querySelector('.leaflet-popup-content');
+              if (c) text += c.textContent + '\\n';
               l.closePopup(); } catch (e) {}
       }
       if (l.getTooltip && l.getTooltip()) {

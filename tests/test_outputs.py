@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from xml.etree import ElementTree
 from datetime import datetime, time
 from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl
 import pandas as pd
@@ -32,7 +32,13 @@ from mobilstation.outputs.gpkg import LAYERS, write_gpkg
 from mobilstation.outputs.labels import REASON_NAMES
 from mobilstation.outputs.plan_json import read_plan, write_plan_json
 from mobilstation.outputs.tables import kpis_json, read_table
-from mobilstation.outputs.xlsx import ABOUT_SHEET, ANALYSIS_SHEET, MUNICIPALITIES_SHEET, safe_title, sheet_titles
+from mobilstation.outputs.xlsx import (
+    ABOUT_SHEET,
+    ANALYSIS_SHEET,
+    MUNICIPALITIES_SHEET,
+    safe_title,
+    sheet_titles,
+)
 from mobilstation.plan import PlanRecord
 
 # Rough centres (lat, lon) of the fixture's municipalities: boxes around them stand in for outlines.
@@ -238,7 +244,17 @@ def test_schedule_xlsx_sheets_and_rows(plan: PlanRecord, out: Path) -> None:
     for v in plan.vehicles:
         ws = wb[titles[("vehicle", v.id)]]
         header = [c.value for c in ws[1]]
-        assert header[:9] == ["Dato", "Ugedag", "Stop nr.", "Ankomst", "Start", "Slut", "Sted", "Type", "Kommune"]
+        assert header[:9] == [
+            "Dato",
+            "Ugedag",
+            "Stop nr.",
+            "Ankomst",
+            "Start",
+            "Slut",
+            "Sted",
+            "Type",
+            "Kommune",
+        ]
         assert "Score" not in header and "Opgave / borgerens note" in header
         body = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
         stops = [
@@ -281,11 +297,15 @@ def test_schedule_xlsx_dates_times_and_print_setup(plan: PlanRecord, out: Path) 
     wb = openpyxl.load_workbook(out / "schedule.xlsx")
     vehicle = wb[sheet_titles(plan)[("vehicle", plan.routes[0].vehicle_id)]]
     first = next(vehicle.iter_rows(min_row=2, max_row=2))
-    assert isinstance(first[0].value, datetime) and first[0].is_date and first[0].number_format == "dd-mm-yyyy"
+    assert (
+        isinstance(first[0].value, datetime) and first[0].is_date and first[0].number_format == "dd-mm-yyyy"
+    )
     for c in first[3:6] + first[10:12]:
         assert isinstance(c.value, time) and c.is_date and c.number_format == "hh:mm", c.coordinate
     codes = [r[0] for r in wb[MUNICIPALITIES_SHEET].iter_rows(min_row=2)]
-    assert {c.value for c in codes} == {m.code for m in plan.municipalities} and all(c.data_type == "s" for c in codes)
+    assert {c.value for c in codes} == {m.code for m in plan.municipalities} and all(
+        c.data_type == "s" for c in codes
+    )
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape", ws.title
         assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, ws.title
@@ -409,6 +429,7 @@ def test_gpkg_layers_for_qgis_typed_and_styled(plan: PlanRecord, out: Path) -> N
     """Unvisited sites, stations, links and patrol hours as layers; dates typed; default QGIS styles."""
     path = out / "plan.gpkg"
     with sqlite3.connect(path) as db:
+
         def types(table: str) -> dict[str, str]:
             return {r[1]: r[2] for r in db.execute(f'PRAGMA table_info("{table}")')}
 
@@ -435,7 +456,9 @@ def test_gpkg_layers_for_qgis_typed_and_styled(plan: PlanRecord, out: Path) -> N
     assert row["start"] == pd.Timestamp(first[1].start_iso[:16])  # local wall-clock time
     unvisited = pyogrio.read_dataframe(path, layer="unvisited")
     assert set(unvisited["sted_id"]) == {u.site_id for u in plan.unvisited}
-    assert all(unvisited["forklaring"].str.len() > 0) and set(unvisited["årsag"]) <= set(REASON_NAMES.values())
+    assert all(unvisited["forklaring"].str.len() > 0) and set(unvisited["årsag"]) <= set(
+        REASON_NAMES.values()
+    )
     stations = pyogrio.read_dataframe(path, layer="stations")
     assert set(stations["navn"]) == {s.name for s in plan.stations}
     links = pyogrio.read_dataframe(path, layer="links")

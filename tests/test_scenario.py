@@ -409,7 +409,7 @@ def test_read_history(tmp_path: Path) -> None:
     p.write_text("site_id;last_visit\na;30-11-2026\n", encoding="utf-8")  # as Danish Excel saves it
     assert read_history(p) == {"a": date(2026, 11, 30)}
     p.write_text("site_id,last_visit\na,31-11-2026\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"row 2: last_visit: expected an ISO date like 2026-12-01 or a Danish date like 01-12-2026"):
+    with pytest.raises(InputError, match=r"row 2: last_visit: expected an ISO date like 2026-12-01"):
         read_history(p)
 
 

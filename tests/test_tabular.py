@@ -57,7 +57,7 @@ HOSTILE = [
     "  =1+1",
     "'=1+1",
     "''=1+1",
-    "＝1+1",
+    "\uff1d1+1",  # full-width equals sign
     "'",
     "",
     "Aalborg Øst",
@@ -173,7 +173,9 @@ def test_parse_time_number_code() -> None:
     assert parse_time("08:30:00") == time(8, 30)
     with pytest.raises(InputError, match="expected a time of day"):
         parse_time("25:00")
-    assert parse_number("37,5") == 37.5 and parse_number("1.234,5") == 1234.5 and parse_number("-0.25") == -0.25
+    assert (
+        parse_number("37,5") == 37.5 and parse_number("1.234,5") == 1234.5 and parse_number("-0.25") == -0.25
+    )
     with pytest.raises(InputError, match="expected a number"):
         parse_number("ti")
     assert parse_code("849") == "0849" and parse_code("0849") == "0849" and parse_code("849.0") == "0849"
@@ -216,7 +218,7 @@ def test_semicolon_officers_file_as_danish_excel_saves_it(tmp_path: Path) -> Non
         "LB01;Mette Højgaard;aalborg-politigaard;37;;;\r\n"
         "LB02;Anders Kjær;aalborg-politigaard;37,5;traffic;mandag, tirsdag;9,5\r\n"
         '"LB03";"Jesper Ørum";"Hjørring Politistation";32;"traffic";"man;ons";\r\n'
-        "LB04;\"'=HYPERLINK(\"\"http://evil.example\"\";\"\"klik\"\")\";aalborg-politigaard;37;;;\r\n"
+        'LB04;"\'=HYPERLINK(""http://evil.example"";""klik"")";aalborg-politigaard;37;;;\r\n'
     )
     p.write_bytes(text.encode("cp1252"))
     officers = {o.id: o for o in read_officers(p)}
@@ -234,5 +236,7 @@ def test_semicolon_officers_file_as_danish_excel_saves_it(tmp_path: Path) -> Non
 
 def test_history_with_danish_dates_and_semicolons(tmp_path: Path) -> None:
     p = tmp_path / "h.csv"
-    p.write_bytes("site_id;last_visit\r\nbyrum;30-11-2026\r\nhals;2026-11-02\r\nbyrum;16-11-2026\r\n".encode("cp1252"))
+    p.write_bytes(
+        "site_id;last_visit\r\nbyrum;30-11-2026\r\nhals;2026-11-02\r\nbyrum;16-11-2026\r\n".encode("cp1252")
+    )
     assert read_history(p) == {"byrum": date(2026, 11, 30), "hals": date(2026, 11, 2)}

@@ -89,6 +89,7 @@ def _when(day: str, minute: int) -> datetime:
     """Local wall-clock date-time of ``minute`` on ``day`` (minutes past midnight may exceed 24 h)."""
     return datetime.combine(date.fromisoformat(day), time()) + pd.Timedelta(minutes=int(minute))
 
+
 def _route_line(plan: PlanRecord, route: Route) -> LineString | None:
     """Depot -> stops -> depot as (lon, lat) vertices; ferry legs pass the link's ports."""
     if not route.stops:
@@ -118,7 +119,9 @@ def stops_layer(plan: PlanRecord) -> gpd.GeoDataFrame:
     """The columns of ``visits.csv`` with ``dato`` a date and ``ankomst/start/slut`` local date-times."""
     frame = visits_frame(plan)
     stops = [
-        (r, s) for r in sorted(plan.routes, key=lambda r: (r.vehicle_id, r.date)) for s in sorted(r.stops, key=lambda s: s.seq)
+        (r, s)
+        for r in sorted(plan.routes, key=lambda r: (r.vehicle_id, r.date))
+        for s in sorted(r.stops, key=lambda s: s.seq)
     ]
     frame[L.DATE] = [date.fromisoformat(r.date) for r, _ in stops]
     frame[L.ARRIVAL] = [_when(r.date, s.arrival) for r, s in stops]
@@ -258,7 +261,14 @@ def patrol_hours_layer(plan: PlanRecord) -> gpd.GeoDataFrame:
     for h in plan.hours:
         a = areas.setdefault(
             h.area_id,
-            {"name": h.area_name, "code": h.municipality_code, "minutes": 0, "blocks": 0, "who": set(), "days": set()},
+            {
+                "name": h.area_name,
+                "code": h.municipality_code,
+                "minutes": 0,
+                "blocks": 0,
+                "who": set(),
+                "days": set(),
+            },
         )
         a["minutes"] += h.minutes
         a["blocks"] += h.blocks
@@ -400,13 +410,17 @@ def _field(values: pd.Series) -> np.ndarray:
     return values.to_numpy()
 
 
-def _write_layer(path: Path, name: str, frame: pd.DataFrame, geometry_type: str | None, description: str) -> None:
+def _write_layer(
+    path: Path, name: str, frame: pd.DataFrame, geometry_type: str | None, description: str
+) -> None:
     if not isinstance(frame, gpd.GeoDataFrame):
         safe = frame.copy()
         for col in safe.columns:
             if _is_text(safe[col]):
                 safe[col] = safe[col].map(display_text)
-        pyogrio.write_dataframe(safe, path, layer=name, driver="GPKG", layer_options={"DESCRIPTION": description})
+        pyogrio.write_dataframe(
+            safe, path, layer=name, driver="GPKG", layer_options={"DESCRIPTION": description}
+        )
         return
     columns = [c for c in frame.columns if c != frame.geometry.name]
     shapes = np.array(list(frame.geometry), dtype=object)
@@ -439,7 +453,9 @@ def _rgba(hex_colour: str, alpha: int = 255) -> str:
 
 
 def _options(props: Mapping[str, str]) -> str:
-    inner = "".join(f'<Option type="QString" name={quoteattr(k)} value={quoteattr(v)}/>' for k, v in props.items())
+    inner = "".join(
+        f'<Option type="QString" name={quoteattr(k)} value={quoteattr(v)}/>' for k, v in props.items()
+    )
     return f'<Option type="Map">{inner}</Option>'
 
 
@@ -447,13 +463,16 @@ def _symbol(kind: str, name: str, colour: str) -> str:
     if kind == "line":
         cls, props = "SimpleLine", {"line_color": _rgba(colour), "line_width": "0.8", "line_width_unit": "MM"}
     elif kind == "fill":
-        cls, props = "SimpleFill", {
-            "color": _rgba(colour, 40),
-            "style": "solid",
-            "outline_color": _rgba(colour),
-            "outline_width": "0.6",
-            "outline_width_unit": "MM",
-        }
+        cls, props = (
+            "SimpleFill",
+            {
+                "color": _rgba(colour, 40),
+                "style": "solid",
+                "outline_color": _rgba(colour),
+                "outline_width": "0.6",
+                "outline_width_unit": "MM",
+            },
+        )
     elif kind == "square":
         kind, cls = "marker", "SimpleMarker"
         props = {"name": "square", "color": _rgba(colour), "outline_color": "255,255,255,255", "size": "3"}
@@ -527,7 +546,11 @@ def _write_styles(path: Path, layers: Mapping[str, bool], stamp: str) -> None:
         if layers.get(name)
     ]
     pyogrio.write_dataframe(
-        pd.DataFrame(rows), path, layer=STYLES_TABLE, driver="GPKG", layer_options={"DESCRIPTION": "QGIS-stilarter"}
+        pd.DataFrame(rows),
+        path,
+        layer=STYLES_TABLE,
+        driver="GPKG",
+        layer_options={"DESCRIPTION": "QGIS-stilarter"},
     )
 
 
@@ -549,7 +572,12 @@ def write_gpkg(plan: PlanRecord, path: str | Path, *, district: Any = None) -> P
         ("links", links_layer(plan), "LineString", "Broer, tunneler og færger (ret linje mellem enderne)"),
         ("patrol_hours", patrol_hours_layer(plan), "Point", "Patruljetimer pr. område i ugen"),
         ("hotspots", hotspots_layer(plan), "Unknown", "Indbrudshotspots"),
-        ("municipalities", municipalities_layer(plan, district), "Polygon", "Kommuner: besøg og timer mod krav"),
+        (
+            "municipalities",
+            municipalities_layer(plan, district),
+            "Polygon",
+            "Kommuner: besøg og timer mod krav",
+        ),
     ]
     with atomic_path(p) as tmp, _unsynchronised():
         for name, frame, geometry_type, description in layers:

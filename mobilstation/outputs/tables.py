@@ -36,8 +36,8 @@ from typing import Any
 import pandas as pd
 
 from mobilstation._io import atomic_write_bytes, atomic_write_text
-from mobilstation.outputs import labels as L
 from mobilstation.errors import InputError
+from mobilstation.outputs import labels as L
 from mobilstation.plan import PlanRecord, SiteRecord
 from mobilstation.tabular import parse_code, parse_date, parse_number, parse_time
 from mobilstation.tabular import read_table as read_rows
