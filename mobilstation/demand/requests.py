@@ -75,6 +75,17 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+def _file_date(text: str, field_name: str, problems: list[str]) -> date | None:
+    """A date in the file: ISO (2026-12-02) or as Danish Excel writes it (02-12-2026); else a problem."""
+    if not text:
+        return None
+    try:
+        return parse_date(text, where=field_name)
+    except InputError as exc:
+        problems.append(str(exc))
+        return None
+
+
 @dataclass(frozen=True)
 class Request:
     """One citizen request, checked and placed in the planned week.
@@ -219,8 +230,8 @@ def read_requests(
                 window = parse_window([parse_hhmm(get("window_start")), parse_hhmm(get("window_end"))])
         except ValueError as exc:
             problems.append(f"window: {exc}")
-        wanted = _date(get("date"), "date", problems)
-        deadline = _date(get("deadline"), "deadline", problems)
+        wanted = _file_date(get("date"), "date", problems)
+        deadline = _file_date(get("deadline"), "deadline", problems)
         if wanted is not None and deadline is not None and wanted > deadline:
             problems.append(f"date: wanted date {wanted} is after the deadline {deadline}")
         if problems:
@@ -316,11 +327,10 @@ def read_requests(
 
 
 def _date(text: str, field_name: str, problems: list[str]) -> date | None:
-    """ISO (2026-12-02) or as Danish Excel writes it (02-12-2026); a problem noted otherwise."""
     if not text:
         return None
     try:
-        return parse_date(text, where=field_name)
-    except InputError as exc:
-        problems.append(str(exc))
+        return date.fromisoformat(text)
+    except ValueError:
+        problems.append(f"{field_name}: expected an ISO date like 2026-12-02, got {text!r}")
         return None
