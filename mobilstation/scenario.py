@@ -27,7 +27,6 @@ including file wins, and lists and scalars replace whole.
 
 from __future__ import annotations
 
-import csv
 import difflib
 import os
 import re
@@ -889,27 +888,23 @@ _OFFICER_OPTIONAL = ("available_days", "max_shift_hours")
 
 
 def _open_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    label = _display(path)
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = [h.strip() for h in (reader.fieldnames or [])]
-            rows = []
-            for row in reader:
-                line = reader.line_num
-                if None in row:
-                    raise InputError(f"{label}: row {line}: more values than columns in the header")
-                clean = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
-                if not any(clean.values()):
-                    continue
-                rows.append((line, clean))
-    except FileNotFoundError:
-        raise InputError(f"{label}: file not found") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{label}: not UTF-8 text (save the CSV as UTF-8)") from None
-    except csv.Error as exc:
-        raise InputError(f"{label}: not a valid CSV file: {exc}") from None
-    return header, rows
+    """(header, [(line number, row)]) via :func:`mobilstation.tabular.read_table`.
+
+    ``;`` or ``,``, BOM or not, UTF-8 or Windows-1252 (as Danish Excel saves);
+    the rows carry ``.findings`` (text the outputs show cleaned).
+    """
+    from mobilstation.tabular import read_table
+
+    table = read_table(path, label=_display(path), numbering="lines")
+    rows = _Rows((row.line, dict(row)) for row in table)
+    rows.findings = table.findings
+    return table.header, rows
+
+
+class _Rows(list[Any]):
+    """Rows read from a file, with the warnings reading found (see :class:`mobilstation.tabular.Table`)."""
+
+    findings: list[str] = []  # noqa: RUF012 (set per instance)
 
 
 def read_officers(path: str | os.PathLike[str]) -> list[OfficerSpec]:
@@ -924,7 +919,12 @@ def read_officers(path: str | os.PathLike[str]) -> list[OfficerSpec]:
 
 
 def _read_officer_rows(path: str | os.PathLike[str]) -> list[tuple[int, OfficerSpec]]:
-    """(line number, officer) for each data row of the officers CSV."""
+    """(line number, officer) for each data row of the officers CSV (``.findings``: warnings)."""
+    import contextlib
+
+    from mobilstation.tabular import parse_number
+    from mobilstation.untrusted import id_problem
+
     p = Path(path)
     label = _display(p)
     header, rows = _open_csv(p)
@@ -940,12 +940,18 @@ def _read_officer_rows(path: str | os.PathLike[str]) -> list[tuple[int, OfficerS
             f"{label}: unknown column(s) {', '.join(unknown)}; expected "
             f"{', '.join(_OFFICER_COLUMNS + _OFFICER_OPTIONAL)}"
         )
-    out: list[tuple[int, OfficerSpec]] = []
+    out = _Rows()
+    out.findings = list(getattr(rows, "findings", []))
     seen: dict[str, int] = {}
     for line, row in rows:
         data: dict[str, Any] = {k: v for k, v in row.items() if v != ""}
-        if "available_days" in data:
-            data["available_days"] = [d for d in data["available_days"].split(";") if d.strip()]
+        for key in ("skills", "available_days"):  # a ';' file lists them with ','
+            if key in data:
+                data[key] = [d.strip() for d in re.split(r"[;,]", data[key]) if d.strip()]
+        for key in ("weekly_hours", "max_shift_hours"):  # decimal comma as Danish Excel writes it
+            if key in data:
+                with contextlib.suppress(InputError):  # else the model's message names field and expectation
+                    data[key] = parse_number(data[key])
         try:
             spec = OfficerSpec.model_validate(data)
         except ValidationError as exc:
@@ -956,6 +962,8 @@ def _read_officer_rows(path: str | os.PathLike[str]) -> list[tuple[int, OfficerS
             raise InputError(
                 f"{label}: row {line}: id: officer {spec.id!r} already listed in row {seen[spec.id]}"
             )
+        if id_problem(spec.id):
+            raise InputError(f"{label}: row {line}: id: {id_problem(spec.id)}")
         seen[spec.id] = line
         out.append((line, spec))
     if not out:
@@ -964,10 +972,13 @@ def _read_officer_rows(path: str | os.PathLike[str]) -> list[tuple[int, OfficerS
 
 
 def read_history(path: str | os.PathLike[str]) -> dict[str, date]:
-    """Read visit history: ``site_id,last_visit`` (ISO date) -> {site id: last visit}.
+    """Read visit history: ``site_id,last_visit`` -> {site id: last visit}.
 
-    A site listed twice keeps its latest visit.
+    Dates ISO (``2026-11-30``) or as Danish Excel writes them
+    (``30-11-2026``). A site listed twice keeps its latest visit.
     """
+    from mobilstation.tabular import parse_date
+
     p = Path(path)
     label = _display(p)
     header, rows = _open_csv(p)
@@ -981,13 +992,7 @@ def read_history(path: str | os.PathLike[str]) -> dict[str, date]:
         sid = row.get("site_id", "")
         if not sid:
             raise InputError(f"{label}: row {line}: site_id: empty")
-        try:
-            when = date.fromisoformat(row.get("last_visit", ""))
-        except ValueError:
-            raise InputError(
-                f"{label}: row {line}: last_visit: expected an ISO date like 2026-11-30, "
-                f"got {row.get('last_visit')!r}"
-            ) from None
+        when = parse_date(row.get("last_visit", ""), where=f"{label}: row {line}: last_visit")
         if sid not in out or when > out[sid]:
             out[sid] = when
     return out
@@ -1190,6 +1195,7 @@ def resolve(scenario: Scenario) -> ResolvedScenario:
     # -- officers ------------------------------------------------------------
     if scenario.officers_file is not None:
         rows = _read_officer_rows(scenario.officers_file)
+        warnings += getattr(rows, "findings", [])
         specs = [spec for _, spec in rows]
         file_label = _display(scenario.officers_file)
         wheres = [f"{file_label}: row {line}: station" for line, _ in rows]

@@ -44,7 +44,6 @@ Placing in the week (``dates`` are the planned days):
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +57,8 @@ from mobilstation.demand._geom import DENMARK_LATLON_BOX, DistrictIndex
 from mobilstation.demand._windows import parse_hhmm, parse_window
 from mobilstation.errors import InputError
 from mobilstation.geo.model import District
+from mobilstation.tabular import parse_date, read_table
+from mobilstation.untrusted import id_problem
 
 REQUEST_TYPES: tuple[str, ...] = ("traffic_check", "local_officer")
 """The request types known by default (see ``SiteSettings.request_types``)."""
@@ -75,6 +76,17 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("name", "navn"),
     "note": ("note", "bemaerkning", "bemærkning", "comment"),
 }
+
+
+def _file_date(text: str, field_name: str, problems: list[str]) -> date | None:
+    """A date in the file: ISO (2026-12-02) or as Danish Excel writes it (02-12-2026); else a problem."""
+    if not text:
+        return None
+    try:
+        return parse_date(text, where=field_name)
+    except InputError as exc:
+        problems.append(str(exc))
+        return None
 
 
 @dataclass(frozen=True)
@@ -155,17 +167,11 @@ def read_requests(
     if not dates:
         raise ValueError("read_requests: no planned dates")
     planned = sorted(dates)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     report = RequestReport(source=str(path))
-    if not text.strip():
-        raise InputError(f"{path}: empty file (expected a header: id,type,lat,lon,...)")
-    first = text.splitlines()[0]
-    delim = ";" if first.count(";") > first.count(",") else ","
-    table = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False, skipinitialspace=True)
-    table.columns = [str(c).strip() for c in table.columns]
+    # ';' or ',', BOM, Windows-1252, the product's CSV-injection quote undone (mobilstation.tabular)
+    rows_in = read_table(path, what="a header: id,type,lat,lon,...")
+    table = pd.DataFrame([dict(r) for r in rows_in], columns=rows_in.header, dtype=str)
+    report.notes += [f.removeprefix(f"{rows_in.source}: ") for f in rows_in.findings]
     lower = {c.lower(): c for c in table.columns}
     cols: dict[str, str] = {}
     for key, names in _ALIASES.items():
@@ -195,6 +201,8 @@ def read_requests(
         rid = get("id")
         if not rid:
             problems.append("id: empty (every request needs an id)")
+        elif id_problem(rid):
+            problems.append(f"id: {id_problem(rid)}")
         elif rid in seen:
             problems.append(f"id: {rid!r} already used in row {seen[rid]}")
         else:
@@ -227,8 +235,8 @@ def read_requests(
                 window = parse_window([parse_hhmm(get("window_start")), parse_hhmm(get("window_end"))])
         except ValueError as exc:
             problems.append(f"window: {exc}")
-        wanted = _date(get("date"), "date", problems)
-        deadline = _date(get("deadline"), "deadline", problems)
+        wanted = _file_date(get("date"), "date", problems)
+        deadline = _file_date(get("deadline"), "deadline", problems)
         if wanted is not None and deadline is not None and wanted > deadline:
             problems.append(f"date: wanted date {wanted} is after the deadline {deadline}")
         if problems:
