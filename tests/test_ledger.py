@@ -172,6 +172,11 @@ def test_import_reads_the_products_own_visits_csv_and_danish_dates(tmp_path: Pat
     with open_ledger(ledger) as book:
         visits = book.visits()
     assert len(visits) == n and all(v.state == "made" and v.source == "import" for v in visits)
+    assert {(v.site_id, v.kind, v.municipality_code) for v in visits} == {
+        (st.site_id, record.site(st.site_id).kind, record.site(st.site_id).municipality_code)
+        for r in record.routes
+        for st in r.stops
+    }
     assert {(v.site_id, v.date.isoformat()) for v in visits} == {
         (st.site_id, r.date) for r in record.routes for st in r.stops
     }

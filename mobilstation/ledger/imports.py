@@ -16,36 +16,40 @@ a typing error, not history.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from collections.abc import Collection
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from mobilstation.errors import InputError
+from mobilstation.outputs.labels import KIND_NAMES
+from mobilstation.tabular import parse_code, parse_date, read_table
 
 __all__ = ["parse_day", "read_visit_rows"]
 
-_ID_COLUMNS = ("sted_id", "site_id", "id")
-_DATE_COLUMNS = ("dato", "date", "last_visit", "seneste_besøg")
-_DMY = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
-_KIND_FROM_DA = {"by": "town", "udkant": "outlying", "indbrudsområde": "neighbourhood", "borgerhenvendelse": "request"}
+_KIND_FROM_DA = {v: k for k, v in KIND_NAMES.items()}
+_ALIASES = {
+    "site_id": ["sted_id", "id"],
+    "date": ["dato", "last_visit", "seneste_besøg"],
+    "name": ["sted"],
+    "kind": ["type"],
+    "municipality_code": ["kommunekode"],
+    "start": [],
+    "vehicle_id": ["køretøj", "vehicle"],
+}
 
 
 def parse_day(text: str) -> date:
     """An ISO date or a Danish ``dd-mm-yyyy`` / ``dd.mm.yyyy`` date; ValueError otherwise."""
-    text = text.strip()
-    m = _DMY.match(text)
-    if m:
-        return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    return date.fromisoformat(text)
+    try:
+        return parse_date(text)
+    except InputError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def _minutes(text: str) -> int | None:
-    m = re.match(r"^(\d{1,2})[:.](\d{2})$", text.strip())
+    m = re.match(r"^(\d{1,2})[:.](\d{2})", text.strip())
     return int(m.group(1)) * 60 + int(m.group(2)) if m else None
 
 
@@ -56,77 +60,49 @@ def read_visit_rows(
 
     ``known_sites``: the site ids a visit may name (None: not checked).
     Raises :class:`InputError` listing every bad row (row 1 = the first line
-    after the header).
+    after the header); the shared reader (:mod:`mobilstation.tabular`) takes
+    either separator, a BOM or Windows-1252, and undoes the product's own
+    CSV-injection guard so names come back as written.
     """
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{p}: file not found (expected visits.csv or a site_id,date CSV)")
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    if not text.strip():
-        raise InputError(f"{p}: empty file (expected a header: site_id,date or visits.csv's columns)")
-    header = text.splitlines()[0]
-    delim = ";" if header.count(";") > header.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delim)
-    fields = {(f or "").strip().lower(): f for f in reader.fieldnames or []}
-    id_col = next((fields[c] for c in _ID_COLUMNS if c in fields), None)
-    date_col = next((fields[c] for c in _DATE_COLUMNS if c in fields), None)
-    if id_col is None or date_col is None:
-        raise InputError(
-            f"{p}: missing column(s) "
-            + ", ".join(n for n, c in (("site_id (sted_id)", id_col), ("date (dato)", date_col)) if c is None)
-            + f"; found {', '.join(reader.fieldnames or [])}"
-        )
-
-    def col(row: dict[str, Any], *names: str) -> str:
-        for n in names:
-            if n in fields:
-                return str(row.get(fields[n]) or "").strip()
-        return ""
-
+    table = read_table(
+        path, required=["site_id", "date"], aliases=_ALIASES, what="a header: site_id,date (or visits.csv)"
+    )
     out: list[tuple[int, str, date, dict[str, Any]]] = []
     errors: list[str] = []
-    for i, row in enumerate(reader, start=1):
-        if None in row:
-            errors.append(f"{p}: row {i}: more values than columns in the header (delimiter {delim!r})")
-            continue
-        sid = str(row.get(id_col) or "").strip()
-        raw_day = str(row.get(date_col) or "").strip()
+    for row in table:
+        sid = row.get("site_id", "").strip()
         problems = []
         if not sid:
             problems.append("site_id: empty")
         elif known_sites is not None and sid not in known_sites:
             problems.append(f"site_id: {sid!r} is not a candidate site of the scenario or a published plan")
+        day = None
         try:
-            day = parse_day(raw_day)
-        except ValueError:
-            problems.append(f"date: expected 2026-12-01 or 01-12-2026, got {raw_day!r}")
-            day = None
+            day = parse_date(row.get("date", ""), where="date")
+        except InputError as exc:
+            problems.append(str(exc))
         if problems:
-            errors += [f"{p}: row {i}: {x}" for x in problems]
+            errors += [f"{table.where(row)}: {x}" for x in problems]
             continue
         assert day is not None
-        kind = col(row, "type", "kind")
+        kind = row.get("kind", "").strip()
+        code = row.get("municipality_code", "").strip()
         out.append(
             (
-                i,
+                row.row,
                 sid,
                 day,
                 {
-                    "name": col(row, "sted", "name"),
+                    "name": row.get("name", ""),
                     "kind": _KIND_FROM_DA.get(kind, kind),
-                    "municipality_code": col(row, "kommunekode", "municipality_code").zfill(4)
-                    if col(row, "kommunekode", "municipality_code")
-                    else "",
-                    "start_min": _minutes(col(row, "start")),
-                    "vehicle_id": col(row, "køretøj", "vehicle_id", "vehicle"),
+                    "municipality_code": parse_code(code) if code else "",
+                    "start_min": _minutes(row.get("start", "")),
+                    "vehicle_id": row.get("vehicle_id", ""),
                 },
             )
         )
     if errors:
-        raise InputError(f"{p}: {len(errors)} problem(s); nothing imported:\n" + "\n".join(errors))
+        raise InputError(f"{path}: {len(errors)} problem(s); nothing imported:\n" + "\n".join(errors))
     if not out:
-        raise InputError(f"{p}: no visits in the file")
+        raise InputError(f"{path}: no visits in the file")
     return out
