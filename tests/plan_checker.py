@@ -86,10 +86,18 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+import plan_geo as _geo
+from plan_kpis import check_kpis
+from plan_scenario import hold_to_scenario
 
 from mobilstation.plan import PlanRecord, Route, SiteRecord
 from mobilstation.travel.base import Point, TravelMatrix
+
+if TYPE_CHECKING:
+    from mobilstation.scenario import ResolvedScenario
 
 EPS = 1e-6
 DEFAULT_MAX_SHIFT_HOURS = 10.0  # when neither the caller nor the plan states an officer's limit
@@ -142,6 +150,13 @@ def _check_route(plan: PlanRecord, route: Route, sites: dict[str, SiteRecord], t
     weekday = date.fromisoformat(route.date).isoweekday()
     if route.weekday != weekday:
         out.append(f"{rid}: weekday {route.weekday} but {route.date} is ISO weekday {weekday}")
+    if vehicle is not None and vehicle.days and weekday not in vehicle.days and (route.stops or route.crew):
+        out.append(f"{rid}: vehicle {vehicle.id} works only on ISO weekdays {vehicle.days}, not {weekday}")
+    if vehicle is not None and (route.shift != vehicle.shift or route.max_work_min != vehicle.max_work_min):
+        out.append(
+            f"{rid}: shift {route.shift} / max_work_min {route.max_work_min} are not vehicle {vehicle.id}'s "
+            f"{vehicle.shift} / {vehicle.max_work_min}"
+        )
 
     stops = route.stops
     if [s.seq for s in stops] != list(range(1, len(stops) + 1)):
@@ -261,10 +276,9 @@ def _check_route(plan: PlanRecord, route: Route, sites: dict[str, SiteRecord], t
 def _check_ferries(plan: PlanRecord, route: Route, sites: dict[str, SiteRecord]) -> list[str]:
     out: list[str] = []
     links = {lk.id: lk for lk in plan.links}
-
-    def island(pid: str) -> bool:
-        return pid in sites and bool(sites[pid].meta.get("island"))
-
+    places = _geo.coords(plan)
+    lands = _geo.land(plan.scenario.district)
+    boarding = plan.rules.ferry_boarding_min if plan.rules and plan.rules.ferry_boarding_min is not None else 0
     for i, leg in enumerate(route.legs, start=1):
         where = f"route {route.id} leg {i} ({leg.from_id} -> {leg.to_id})"
         ferries = []
@@ -284,8 +298,7 @@ def _check_ferries(plan: PlanRecord, route: Route, sites: dict[str, SiteRecord])
                 )
         if leg.ferry and not ferries:
             out.append(f"{where}: ferry=True but the leg uses no ferry link")
-        if island(leg.from_id) != island(leg.to_id) and not (leg.ferry and ferries):
-            out.append(f"{where}: connects an island and the mainland without a ferry")
+        out += _geo.check_leg(plan, where, leg, places, links, lands, boarding)
     return out
 
 
@@ -293,6 +306,7 @@ def _check_travel(plan: PlanRecord, route: Route, travel: TravelMatrix) -> list[
     out: list[str] = []
     index = {pid: k for k, pid in enumerate(travel.ids)}
     waits = {lk.id: lk.wait_min for lk in plan.links}
+    timed = {lk.id for lk in plan.links if lk.kind == "ferry" and (lk.departures_a or lk.departures_b)}
     for n, leg in enumerate(route.legs, start=1):
         where = f"route {route.id} leg {n} ({leg.from_id} -> {leg.to_id})"
         if leg.from_id not in index or leg.to_id not in index:
@@ -306,9 +320,9 @@ def _check_travel(plan: PlanRecord, route: Route, travel: TravelMatrix) -> list[
         if leg.ferry != ferry or tuple(leg.links) != links:
             said, model = f"ferry={leg.ferry} via {list(leg.links)}", f"{ferry} via {list(links)}"
             out.append(f"{where}: {said}, the travel model: {model}")
-        if not ferry and leg.minutes != minutes:
+        if not (ferry and timed & set(links)) and leg.minutes != minutes:
             out.append(f"{where}: {leg.minutes} min, the travel model says {minutes} min")
-        if ferry:
+        if ferry and timed & set(links):
             least = minutes - sum(waits.get(k, 0) for k in links)
             if leg.minutes < least:
                 out.append(f"{where}: {leg.minutes} min is less than drive + crossing ({least} min)")
@@ -417,6 +431,13 @@ def _check_week(plan: PlanRecord, sites: dict[str, SiteRecord]) -> list[str]:
         elif site.deadline is not None and dates[0] > site.deadline:
             out.append(f"site {site.id}: mandatory by {site.deadline} but first visited {dates[0]}")
 
+    for site in plan.sites:
+        code = _geo.municipality_of(plan.scenario.district, site.lat, site.lon)
+        if code != site.municipality_code:
+            out.append(
+                f"site {site.id}: counted for municipality {site.municipality_code} but lies in {code}"
+            )
+
     # municipality quotas
     visits: dict[str, int] = defaultdict(int)
     minutes: dict[str, float] = defaultdict(float)
@@ -426,9 +447,22 @@ def _check_week(plan: PlanRecord, sites: dict[str, SiteRecord]) -> list[str]:
                 code = sites[stop.site_id].municipality_code
                 visits[code] += 1
                 minutes[code] += stop.end - stop.start
+    mobile = dict(minutes)
+    patrol: dict[str, float] = defaultdict(float)
     for h in plan.hours:
         minutes[h.municipality_code] += h.minutes
+        patrol[h.municipality_code] += h.minutes
     for m in plan.municipalities:
+        if mobile.get(m.code, 0) / 60 < m.quota_mobile_hours - EPS:
+            out.append(
+                f"quota {m.name} ({m.code}): {mobile.get(m.code, 0) / 60:.2f} mobile service hours, "
+                f"{m.quota_mobile_hours:g} required"
+            )
+        if patrol[m.code] / 60 < m.quota_patrol_hours - EPS:
+            out.append(
+                f"quota {m.name} ({m.code}): {patrol[m.code] / 60:.2f} patrol hours, "
+                f"{m.quota_patrol_hours:g} required"
+            )
         if visits[m.code] < m.quota_visits:
             out.append(f"quota {m.name} ({m.code}): {visits[m.code]} visits, {m.quota_visits} required")
         hours = minutes[m.code] / 60
@@ -456,7 +490,57 @@ def _check_week(plan: PlanRecord, sites: dict[str, SiteRecord]) -> list[str]:
     return out
 
 
-def _check_officers(plan: PlanRecord, max_shift_hours: float | None, min_rest_hours: float) -> list[str]:
+def _drive_to_depot(plan, who, officer, shift, route, travel) -> list[str]:  # noqa: ANN001
+    """A crew member's mobile shift runs from leaving their own station to getting back to it."""
+    if officer.station_id == route.depot_id or not route.stops:
+        return []
+    places = _geo.coords(plan)
+    if officer.station_id not in places:
+        return [f"{who}: station {officer.station_id!r} has no coordinates in the plan"]
+    there = back = None
+    if travel is not None:
+        index = {pid: k for k, pid in enumerate(travel.ids)}
+        if officer.station_id in index and route.depot_id in index:
+            i, j = index[officer.station_id], index[route.depot_id]
+            there, back = int(travel.minutes[i, j]), int(travel.minutes[j, i])
+    if there is None:
+        floor = _geo.floor_min(places[officer.station_id], places[route.depot_id])
+        there = back = int(floor)
+    if shift.start > route.departure - there or shift.end < route.return_ + back:
+        return [
+            f"{who}: mobile shift on {shift.date} {_hm(shift.start)}-{_hm(shift.end)} does not hold the drive "
+            f"from {officer.station_id} to the depot {route.depot_id} ({there} min) before "
+            f"{_hm(route.departure)} and back ({back} min) after {_hm(route.return_)}"
+        ]
+    return []
+
+
+def _patrol_travel(plan, who, officer, patrol_by_day) -> list[str]:  # noqa: ANN001
+    """A day's patrol shifts hold the patrol minutes and at least the straight-line round trip to the farthest area."""
+    places = _geo.coords(plan)
+    home = places.get(officer.station_id)
+    if home is None:
+        return []
+    by_day: dict[str, list] = defaultdict(list)
+    for h in plan.hours:
+        if h.officer_id == officer.id and h.date is not None and h.minutes > 0 and h.area_id in places:
+            by_day[h.date].append(h)
+    out = []
+    for day, allocs in sorted(by_day.items()):
+        minutes = sum(h.minutes for h in allocs)
+        trip = max(2 * _geo.floor_min(home, places[h.area_id]) for h in allocs)
+        if minutes + int(trip) > patrol_by_day.get(day, 0):
+            out.append(
+                f"{who}: patrol on {day} has {minutes} min in areas {sorted({h.area_name for h in allocs})} "
+                f"+ >= {int(trip)} min travel from {officer.station_id}, but the patrol shifts last "
+                f"{patrol_by_day.get(day, 0)} min"
+            )
+    return out
+
+
+def _check_officers(
+    plan: PlanRecord, max_shift_hours: float | None, min_rest_hours: float, travel: TravelMatrix | None
+) -> list[str]:
     out: list[str] = []
     routes = {r.id: r for r in plan.routes}
     sites = {s.id: s for s in plan.sites}
@@ -514,6 +598,29 @@ def _check_officers(plan: PlanRecord, max_shift_hours: float | None, min_rest_ho
                 f"{who}: {total / 60:.2f} h of shifts this week, more than weekly_hours "
                 f"{officer.weekly_hours:g}"
             )
+        admin = plan.rules.admin_share if plan.rules is not None else None
+        if admin is not None:
+            budget = int(officer.weekly_hours * 60 * (1 - admin) + 1e-9)
+            if total > budget:
+                out.append(
+                    f"{who}: {total} min of shifts this week, more than the field budget {budget} min "
+                    f"(weekly_hours {officer.weekly_hours:g} x (1 - admin share {admin:g}))"
+                )
+        for s in shifts:
+            weekday = date.fromisoformat(s.date).isoweekday()
+            if officer.available_days is not None and weekday not in officer.available_days:
+                out.append(
+                    f"{who}: {s.duty} shift on {s.date} (ISO weekday {weekday}), but works only on "
+                    f"{officer.available_days}"
+                )
+            if officer.earliest_start is not None and officer.latest_end is not None:
+                if s.start < officer.earliest_start or s.end > officer.latest_end:
+                    out.append(
+                        f"{who}: {s.duty} shift on {s.date} {_hm(s.start)}-{_hm(s.end)} leaves the day window "
+                        f"{_hm(officer.earliest_start)}-{_hm(officer.latest_end)}"
+                    )
+            if s.duty == "mobile" and s.route_id in routes:
+                out += _drive_to_depot(plan, who, officer, s, routes[s.route_id], travel)
 
         # patrol allocations fit in patrol shifts
         patrol_by_day: dict[str | None, int] = defaultdict(int)
@@ -535,6 +642,12 @@ def _check_officers(plan: PlanRecord, max_shift_hours: float | None, min_rest_ho
                 )
             if h.minutes < 0:
                 out.append(f"{who}: negative patrol minutes in {h.area_id}")
+            block = plan.rules.patrol_block_min if plan.rules is not None else None
+            if block is not None and h.minutes != h.blocks * block:
+                out.append(
+                    f"{who}: patrol in {h.area_id} on {h.date}: {h.minutes} min but {h.blocks} blocks of "
+                    f"{block} min"
+                )
         for day, minutes in alloc_by_day.items():
             if day is None:
                 continue
@@ -543,6 +656,7 @@ def _check_officers(plan: PlanRecord, max_shift_hours: float | None, min_rest_ho
                     f"{who}: {minutes} patrol minutes allocated on {day} but patrol shifts that day last "
                     f"{patrol_by_day.get(day, 0)} min"
                 )
+        out += _patrol_travel(plan, who, officer, patrol_by_day)
         week_alloc = sum(alloc_by_day.values())
         week_patrol = sum(patrol_by_day.values())
         if week_alloc > week_patrol:
@@ -559,16 +673,25 @@ def _check_officers(plan: PlanRecord, max_shift_hours: float | None, min_rest_ho
 
 def check_plan(
     plan: PlanRecord,
+    scenario: ResolvedScenario | None = None,
     *,
     max_shift_hours: float | None = None,
     min_rest_hours: float | None = None,
     require_all_explained: bool = False,
     travel: TravelMatrix | None = None,
 ) -> list[str]:
-    """Every rule of the module docstring that ``plan`` breaks, as sentences; [] when feasible."""
+    """Every rule of the module docstring that ``plan`` breaks, as sentences; [] when feasible.
+
+    With ``scenario`` (the resolved scenario the plan was made for) the limits
+    come from the scenario: every difference from the plan's own copy is a
+    violation, and the plan is checked against the scenario's values.
+    """
+    out: list[str] = []
+    if scenario is not None:
+        plan, out = hold_to_scenario(plan, scenario)
+    out += check_kpis(plan, require=scenario is not None)
     tz = ZoneInfo(plan.timezone)
     sites = {s.id: s for s in plan.sites}
-    out: list[str] = []
     if len(sites) != len(plan.sites):
         out.append("site ids are not unique")
     for route in sorted(plan.routes, key=lambda r: (r.vehicle_id, r.date)):
@@ -578,7 +701,7 @@ def check_plan(
     out += _check_week(plan, sites)
     if min_rest_hours is None:
         min_rest_hours = plan.rules.min_rest_hours if plan.rules else DEFAULT_MIN_REST_HOURS
-    out += _check_officers(plan, max_shift_hours, min_rest_hours)
+    out += _check_officers(plan, max_shift_hours, min_rest_hours, travel)
     if require_all_explained:
         visited = {s.site_id for r in plan.routes for s in r.stops}
         listed = {u.site_id for u in plan.unvisited}
