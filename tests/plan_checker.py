@@ -709,3 +709,30 @@ def check_plan(
         if missing:
             out.append(f"unvisited: site(s) {missing} are neither visited nor listed with a reason")
     return out
+
+
+def plan_violations(
+    plan: PlanRecord,
+    scenario: ResolvedScenario | None = None,
+    *,
+    require_all_explained: bool = True,
+    **kwargs: object,
+) -> list[str]:
+    """Everything the checker finds in a plan the product made: with the scenario, and with the travel
+    matrix rebuilt outside the planner when the plan's travel model allows it (``estimated``)."""
+    travel = reference_matrix(plan) if plan.travel.model == "estimated" else None
+    return check_plan(plan, scenario, travel=travel, require_all_explained=require_all_explained, **kwargs)
+
+
+# Officer patrol days that leave no time to drive to the areas: a planner bug that issue 12 fixes
+# (patrol blocks carry only part of the round trip). Tests that check whole plans keep these apart
+# and assert them in a test marked xfail with that reason, so no other violation can hide behind it.
+PATROL_TRAVEL_BUG = "issue 12: officer patrol days do not hold the drive to their areas"
+
+
+def is_patrol_travel(violation: str) -> bool:
+    return " min travel from " in violation and ": patrol on " in violation
+
+
+def without_patrol_travel(violations: list[str]) -> list[str]:
+    return [v for v in violations if not is_patrol_travel(v)]
