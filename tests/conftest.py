@@ -21,6 +21,14 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["MOBILSTATION_CACHE"] = tempfile.mkdtemp(prefix="mobilstation-test-cache-")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def every_plan_is_checked() -> None:
+    """Hold every plan a test makes to the independent plan checker (see ``plan_guard``)."""
+    import plan_guard
+
+    plan_guard.install()
+
+
 @pytest.fixture(scope="session")
 def nordjylland() -> District:
     """The embedded Nordjyllands Politi district (loaded once per test session)."""
