@@ -1,10 +1,31 @@
 """An independent feasibility check of a plan record, trusting nothing the solver says.
 
-It reads only :class:`mobilstation.plan.PlanRecord` and recomputes every rule
-from the raw routes, stops, legs, shifts and hours; it imports nothing from
-``mobilstation.optimize``. Use it in tests: ``assert check_plan(plan) == []``.
-Each violation is one human-readable sentence naming the route, stop,
-officer or municipality and the numbers that disagree.
+It recomputes every rule from the raw routes, stops, legs, shifts and hours
+and imports nothing from ``mobilstation.optimize``. Use it in tests:
+``assert check_plan(plan, resolved) == []`` (or :func:`plan_violations`,
+which also rebuilds the travel matrix). Each violation is one sentence naming
+the route, stop, officer or municipality and the numbers that disagree.
+
+Two modes:
+
+* with the resolved scenario the plan was made for, the limits come from the
+  scenario, not from the plan (``plan_scenario``): sites' weekly maxima,
+  windows, service, days, gaps, mandatory flags, deadlines and skills (from
+  the site settings per kind and the request file as read), vehicles' shift,
+  working time, crew size and weekdays, officers' station, hours, skills,
+  days and day window, links and timetables, quotas, the working-time rules
+  and the planned dates. Each place the plan's copy differs is a violation
+  ("scenario: ..."), and the rules below are checked with the scenario's
+  values;
+* without one (a plan.json on its own) the plan's own copy is used, and the
+  plan records all of it for that purpose.
+
+Travel is also held to a second, simpler computation (``plan_geo``): no leg
+beats the straight line at 130 km/h plus its links' crossings and ferry
+waits (the timetable's next departure, else the average wait: never
+skipped), and a leg between two land masses of the district's polygons must
+list the links that carry it across. The KPIs and the objective are
+recomputed from the routes and hours (``plan_kpis``).
 
 Rules (times in minutes since local midnight, shown as HH:MM):
 
@@ -47,6 +68,14 @@ Crews and officers
     covering departure..return (and naming this route when it names one);
     under ``plan.rules.crew_home_rule == "same_station"`` each is based at
     the route's depot;
+  * with ``crew_home_rule == "any"`` a crew member's mobile shift holds the
+    drive from their station to the depot and back (the rebuilt matrix's
+    minutes, else the straight-line floor);
+  * shifts lie on the officer's ``available_days`` and within
+    ``earliest_start``..``latest_end``; the week's shifts total at most the
+    field budget ``weekly_hours x (1 - admin_share)``; a patrol allocation is
+    ``blocks x patrol_block_min`` minutes; a day's patrol shifts hold its
+    patrol minutes plus the straight-line round trip to the farthest area;
   * an officer's shifts do not overlap; a duty day (all shifts on one date)
     spans at most the officer's ``max_shift_hours`` (the caller's value, else
     the plan's, else 10 h) from first start to last end; between the last end
@@ -57,23 +86,20 @@ Crews and officers
     shifts that date (undated allocations fit in the week's patrol shifts);
     allocations name a known site in the stated municipality.
 
-Ferries and islands
+Ferries and water
   * every link id on a leg exists; a leg that uses a ferry link (link kind
     ``"ferry"``) has ``ferry=True`` and at least the link's ``crossing_min``
-    minutes (the wait may be shorter when a timetable is used, the crossing
-    never); a leg with ``ferry=True`` uses a ferry link;
-  * island rule: sites with ``meta["island"]`` true lie on an island; a leg
-    between an island point and a mainland point (stations are mainland) must
-    be a ferry leg. Legs between two island points need no ferry (one island
-    per plan is assumed: the rule does not tell islands apart).
+    minutes; a leg with ``ferry=True`` uses a ferry link;
+  * land masses and straight-line floors as above (``plan_geo``); a site lies
+    in the municipality it is counted for (the district's polygons).
 
 Travel (with ``travel``, a matrix recomputed outside the planner, e.g. by
 :func:`reference_matrix`)
   * every leg's metres, ferry flag and links equal the matrix's for its two
-    places; its minutes equal the matrix's, except a ferry leg, which may
-    beat the matrix's average wait (a timetable) but never drive + crossing
-    (matrix minutes - the link's ``wait_min``). This is what catches a leg
-    made shorter than the road, or a crossing to an island left out.
+    places; its minutes equal the matrix's, except a leg over a ferry with a
+    timetable, which may beat the matrix's average wait but never drive +
+    crossing (matrix minutes - the link's ``wait_min``). A ferry without a
+    timetable always costs its average wait.
 
 Unvisited
   * every listed site exists, is listed once with a non-empty reason and is
