@@ -40,7 +40,20 @@ def run_suite(tests: list[str], mutant: str | None) -> tuple[int, list[str], flo
     env.pop("MOBILSTATION_MUTANT", None)
     if mutant:
         env["MOBILSTATION_MUTANT"] = mutant
-    cmd = [sys.executable, "-m", "pytest", *tests, "-p", "mutants", "-q", "-n", "0", "-rfE", "-p", "no:cacheprovider"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        *tests,
+        "-p",
+        "mutants",
+        "-q",
+        "-n",
+        "0",
+        "-rfE",
+        "-p",
+        "no:cacheprovider",
+    ]
     t = time.perf_counter()
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     failed = re.findall(r"^(?:FAILED|ERROR) (\S+)", done.stdout, flags=re.MULTILINE)
@@ -80,7 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         code, failed, secs, why = run_suite(args.tests, name)
         killed = code != 0
-        rows.append({"mutant": name, "killed": killed, "failing": failed, "seconds": round(secs, 1), "why": why})
+        rows.append(
+            {"mutant": name, "killed": killed, "failing": failed, "seconds": round(secs, 1), "why": why}
+        )
         shown = ", ".join(failed[:4]) + (f" (+{len(failed) - 4} more)" if len(failed) > 4 else "")
         print(f"{name:<22} {'killed' if killed else 'SURVIVED'} {secs:6.1f}s {shown}", flush=True)
         for line in why:

@@ -212,7 +212,7 @@ class RulesInfo(_Model):
     # share of contract hours kept for admin work: shifts total at most weekly_hours x (1 - admin_share)
     admin_share: float | None = None
     patrol_block_min: int | None = None  # a patrol allocation is whole blocks of this many minutes
-    repeat_value: float | None = None  # the k-th visit of a site is worth repeat_value ** (k - 1) of the first
+    repeat_value: float | None = None  # the k-th visit of a site is worth repeat_value ** (k - 1) of the 1st
     ferry_boarding_min: int | None = None  # with a timetable: at the terminal this long before departure
 
 

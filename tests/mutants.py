@@ -21,8 +21,10 @@ from typing import Any
 import numpy as np
 
 
-def _wrap_week(edit_inputs: Callable[[dict[str, Any]], None] | None = None,
-               edit_result: Callable[[Any], None] | None = None) -> None:
+def _wrap_week(
+    edit_inputs: Callable[[dict[str, Any]], None] | None = None,
+    edit_result: Callable[[Any], None] | None = None,
+) -> None:
     import mobilstation.optimize.week as week
 
     original = week.plan_week
@@ -60,7 +62,7 @@ def _settings(**update: Any) -> Callable[[dict[str, Any]], None]:
 
 
 def weekly_max_lie() -> None:
-    """Ignore the weekly maximum and write the looser one into the record (the sites come out of demand so)."""
+    """Ignore the weekly maximum and write the looser one into the record (demand hands out looser sites)."""
     import mobilstation.pipeline as pipeline
 
     original = pipeline.demand

@@ -304,7 +304,7 @@ def _check_ferries(plan: PlanRecord, route: Route, sites: dict[str, SiteRecord])
     links = {lk.id: lk for lk in plan.links}
     places = _geo.coords(plan)
     lands = _geo.land(plan.scenario.district)
-    boarding = plan.rules.ferry_boarding_min if plan.rules and plan.rules.ferry_boarding_min is not None else 0
+    boarding = (plan.rules.ferry_boarding_min if plan.rules else None) or 0
     for i, leg in enumerate(route.legs, start=1):
         where = f"route {route.id} leg {i} ({leg.from_id} -> {leg.to_id})"
         ferries = []
@@ -516,7 +516,7 @@ def _check_week(plan: PlanRecord, sites: dict[str, SiteRecord]) -> list[str]:
     return out
 
 
-def _drive_to_depot(plan, who, officer, shift, route, travel) -> list[str]:  # noqa: ANN001
+def _drive_to_depot(plan, who, officer, shift, route, travel) -> list[str]:
     """A crew member's mobile shift runs from leaving their own station to getting back to it."""
     if officer.station_id == route.depot_id or not route.stops:
         return []
@@ -534,15 +534,17 @@ def _drive_to_depot(plan, who, officer, shift, route, travel) -> list[str]:  # n
         there = back = int(floor)
     if shift.start > route.departure - there or shift.end < route.return_ + back:
         return [
-            f"{who}: mobile shift on {shift.date} {_hm(shift.start)}-{_hm(shift.end)} does not hold the drive "
+            f"{who}: mobile shift on {shift.date} {_hm(shift.start)}-{_hm(shift.end)} does not hold the "
+            f"drive "
             f"from {officer.station_id} to the depot {route.depot_id} ({there} min) before "
             f"{_hm(route.departure)} and back ({back} min) after {_hm(route.return_)}"
         ]
     return []
 
 
-def _patrol_travel(plan, who, officer, patrol_by_day) -> list[str]:  # noqa: ANN001
-    """A day's patrol shifts hold the patrol minutes and at least the straight-line round trip to the farthest area."""
+def _patrol_travel(plan, who, officer, patrol_by_day) -> list[str]:
+    """A day's patrol shifts hold its patrol minutes and at least the straight-line round trip to the
+    farthest area (a closed tour from the station through a point is at least twice its distance)."""
     places = _geo.coords(plan)
     home = places.get(officer.station_id)
     if home is None:
@@ -639,12 +641,12 @@ def _check_officers(
                     f"{who}: {s.duty} shift on {s.date} (ISO weekday {weekday}), but works only on "
                     f"{officer.available_days}"
                 )
-            if officer.earliest_start is not None and officer.latest_end is not None:
-                if s.start < officer.earliest_start or s.end > officer.latest_end:
-                    out.append(
-                        f"{who}: {s.duty} shift on {s.date} {_hm(s.start)}-{_hm(s.end)} leaves the day window "
-                        f"{_hm(officer.earliest_start)}-{_hm(officer.latest_end)}"
-                    )
+            early, late = officer.earliest_start, officer.latest_end
+            if early is not None and late is not None and (s.start < early or s.end > late):
+                out.append(
+                    f"{who}: {s.duty} shift on {s.date} {_hm(s.start)}-{_hm(s.end)} leaves the day window "
+                    f"{_hm(early)}-{_hm(late)}"
+                )
             if s.duty == "mobile" and s.route_id in routes:
                 out += _drive_to_depot(plan, who, officer, s, routes[s.route_id], travel)
 

@@ -99,7 +99,7 @@ def _ends(link: LinkInfo) -> tuple[tuple[float, float], tuple[float, float]]:
 def check_leg(
     plan: PlanRecord,
     where: str,
-    leg,  # noqa: ANN001 - mobilstation.plan.Leg
+    leg,
     places: dict[str, tuple[float, float]],
     links: dict[str, LinkInfo],
     lands: Land,
@@ -142,7 +142,8 @@ def check_leg(
     if mass != goal:
         names = [k for k in leg.links] or "no link"
         out.append(
-            f"{where}: crosses water from land mass {here} to {goal} but its links ({names}) do not lead there"
+            f"{where}: crosses water from land mass {here} to {goal} but its links ({names}) do not "
+            "lead there"
         )
     arrive = leg.depart + leg.minutes
     if arrive + 1 < t:  # one minute for the rounding of whole minutes

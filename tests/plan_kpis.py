@@ -104,7 +104,9 @@ def check_kpis(plan: PlanRecord, *, require: bool = False) -> list[str]:
     if "visits_by_kind" in k:
         expect["visits_by_kind"] = {kind: visits_kind.get(kind, 0) for kind in k["visits_by_kind"]}
         if set(visits_kind) - set(k["visits_by_kind"]):
-            out.append(f"kpis: visits_by_kind leaves out {sorted(set(visits_kind) - set(k['visits_by_kind']))}")
+            out.append(
+                f"kpis: visits_by_kind leaves out {sorted(set(visits_kind) - set(k['visits_by_kind']))}"
+            )
     if "travel_share" in k and total:
         expect["travel_share"] = round(travel / total, 4)
     for key, value in expect.items():
@@ -121,8 +123,12 @@ def check_kpis(plan: PlanRecord, *, require: bool = False) -> list[str]:
             out.append(f"kpis: quota row for unknown municipality {code!r}")
             continue
         mob, pat = mobile_min.get(code, 0) / 60, patrol_min.get(code, 0) / 60
-        got = {"visits": visits_muni.get(code, 0), "mobile_hours": round(mob, 2), "patrol_hours": round(pat, 2),
-               "hours": round(mob + pat, 2)}
+        got = {
+            "visits": visits_muni.get(code, 0),
+            "mobile_hours": round(mob, 2),
+            "patrol_hours": round(pat, 2),
+            "hours": round(mob + pat, 2),
+        }
         for key, value in got.items():
             if key in row and not _close(row[key], value, 0.011):
                 out.append(f"kpis: quota {code} {key} is {row[key]!r}, the plan gives {value!r}")

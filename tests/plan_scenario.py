@@ -18,7 +18,7 @@ from mobilstation.scenario import ResolvedScenario
 
 
 def _request_rules(r: Any, settings: Any) -> dict[str, Any]:
-    """A request's visiting rules as the scenario defines them (type -> service, skills; wanted window, day)."""
+    """A request's visiting rules as the scenario defines them (type: service, skills; wanted window, day)."""
     rtype = settings.request_types.get(r.type)
     service = rtype.service_min if rtype is not None else settings.request.service_min
     if r.window is not None:
@@ -95,7 +95,8 @@ def hold_to_scenario(plan: PlanRecord, resolved: ResolvedScenario) -> tuple[Plan
     specs = {v.id: v for v in resolved.vehicles}
     if sorted(specs) != sorted(v.id for v in plan.vehicles):
         out.append(
-            f"scenario: vehicles {sorted(v.id for v in plan.vehicles)} in the plan, {sorted(specs)} in the scenario"
+            f"scenario: vehicles {sorted(v.id for v in plan.vehicles)} in the plan, {sorted(specs)} in the "
+            "scenario"
         )
     for v in truth.vehicles:
         spec = specs.get(v.id)
@@ -117,8 +118,11 @@ def hold_to_scenario(plan: PlanRecord, resolved: ResolvedScenario) -> tuple[Plan
         v = vehicles.get(r.vehicle_id)
         if v is None:
             continue
-        out += _diff(f"route {r.id}", {"shift": r.shift, "max_work_min": r.max_work_min},
-                     {"shift": v.shift, "max_work_min": v.max_work_min})
+        out += _diff(
+            f"route {r.id}",
+            {"shift": r.shift, "max_work_min": r.max_work_min},
+            {"shift": v.shift, "max_work_min": v.max_work_min},
+        )
         r.shift, r.max_work_min = list(v.shift), v.max_work_min
 
     # -- officers
@@ -156,7 +160,10 @@ def hold_to_scenario(plan: PlanRecord, resolved: ResolvedScenario) -> tuple[Plan
         st.lat, st.lon = real.lat, real.lon
     links = {lk.id: lk for lk in district.links}
     if sorted(links) != sorted(lk.id for lk in plan.links):
-        out.append(f"scenario: links {sorted(lk.id for lk in plan.links)} in the plan, {sorted(links)} in the district")
+        out.append(
+            f"scenario: links {sorted(lk.id for lk in plan.links)} in the plan, {sorted(links)} in the "
+            "district"
+        )
     for lk in truth.links:
         real = links.get(lk.id)
         if real is None:
@@ -193,7 +200,9 @@ def hold_to_scenario(plan: PlanRecord, resolved: ResolvedScenario) -> tuple[Plan
     requests = {f"request:{_ascii_id(r.id)}": r for r in (resolved.requests or ())}
     listed = {x.id for x in plan.sites}
     for rid in sorted(set(requests) - listed):
-        out.append(f"scenario: request {requests[rid].id} (row {requests[rid].row}) is not among the plan's sites")
+        out.append(
+            f"scenario: request {requests[rid].id} (row {requests[rid].row}) is not among the plan's sites"
+        )
     for x in truth.sites:
         if x.kind == "request":
             r = requests.get(x.id)

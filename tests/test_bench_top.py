@@ -36,7 +36,17 @@ def test_a_route_failing_its_recheck_scores_zero_and_is_listed(
     monkeypatch.setitem(bench.RUNNERS, "honest", lambda inst, m, s, seed: [[1, 2, 3]])
     out = tmp_path / "top.json"
     code = bench.main(
-        [str(inst_path), "--bks", str(bks), "--time-limit", "1", "--json", str(out), "--solvers", "liar,honest"]
+        [
+            str(inst_path),
+            "--bks",
+            str(bks),
+            "--time-limit",
+            "1",
+            "--json",
+            str(out),
+            "--solvers",
+            "liar,honest",
+        ]
     )
     assert code == 1  # a violation makes the run fail
     data = json.loads(out.read_text())

@@ -184,7 +184,8 @@ MUTATIONS: list[tuple[Callable[[PlanRecord], None], str]] = [
     (ferry_flag_removed, "uses ferry laesoe-faergen but ferry=False"),
     (
         island_without_ferry,
-        "leg 3 (byrum -> hjoerring): crosses water from land mass 2 to 0 but its links (no link) do not lead there",
+        "leg 3 (byrum -> hjoerring): crosses water from land mass 2 to 0 but its links (no link) do not lead "
+        "there",
     ),
     (ferry_faster_than_crossing, "141 min is shorter than the ferry crossing laesoe-faergen (200 min)"),
     (quota_visits_unmet, "quota Læsø (0825): 1 visits, 2 required"),

@@ -23,7 +23,9 @@ def test_the_session_checks_every_plan() -> None:
     assert getattr(pipeline.build_plan, "checked_by_plan_guard", False)
 
 
-def test_a_plan_that_lies_about_its_limits_is_stopped(quick_plan: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_plan_that_lies_about_its_limits_is_stopped(
+    quick_plan: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert quick_plan.exit_code == 0, quick_plan.output
     honest = PlanRecord.read(quick_plan.out_dir)
     resolved = resolve(load_scenario(QUICK_SCENARIO))

@@ -9,6 +9,7 @@ the checker, and the same week without the rest rule is shown to need it.
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pytest
@@ -42,9 +43,12 @@ def test_rest_and_field_hours_bind(tight: tuple[PlanRecord, ResolvedScenario]) -
     for r in used:
         assert (24 * 60 - r.return_) + r.departure < 11 * 60, r.id
     # so no one crews two days in a row ...
-    mobile = {o.id: sorted(date.fromisoformat(s.date) for s in o.shifts if s.duty == "mobile") for o in plan.officers}
+    mobile = {
+        o.id: sorted(date.fromisoformat(s.date) for s in o.shifts if s.duty == "mobile")
+        for o in plan.officers
+    }
     for oid, days in mobile.items():
-        assert all((b - a).days > 1 for a, b in zip(days, days[1:], strict=False)), (oid, days)
+        assert all((b - a).days > 1 for a, b in itertools.pairwise(days)), (oid, days)
     # ... and someone's week comes within an hour of the field budget (60 h x (1 - 0.2) = 48 h)
     totals = [sum(s.end - s.start for s in o.shifts) for o in plan.officers]
     assert max(totals) > 47 * 60 and max(totals) <= 48 * 60
@@ -55,5 +59,8 @@ def test_without_the_rest_rule_the_same_week_works_days_in_a_row() -> None:
     resolved = resolve(tight_scenario({"week_settings.min_rest_hours": 0}))
     plan = build_plan(resolved, work_limit=WORK_LIMIT, seed=SEED)
     assert without_patrol_travel(plan_violations(plan, resolved)) == []  # honest about its (lax) rule
-    mobile = {o.id: sorted(date.fromisoformat(s.date) for s in o.shifts if s.duty == "mobile") for o in plan.officers}
-    assert any((b - a).days == 1 for days in mobile.values() for a, b in zip(days, days[1:], strict=False))
+    mobile = {
+        o.id: sorted(date.fromisoformat(s.date) for s in o.shifts if s.duty == "mobile")
+        for o in plan.officers
+    }
+    assert any((b - a).days == 1 for days in mobile.values() for a, b in itertools.pairwise(days))
