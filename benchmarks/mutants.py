@@ -60,8 +60,8 @@ def run_suite(tests: list[str], mutant: str | None) -> tuple[int, list[str], flo
     # the first few violations the checker reported, to say which rule caught the mutant
     why: list[str] = []
     for line in done.stdout.splitlines():
-        text = line[1:].strip().strip("'\",") if line.startswith("E ") else ""
-        text = re.sub(r"^(AssertionError: |assert \[')", "", text)
+        text = line[1:].strip() if line.startswith("E ") else ""
+        text = text.split("first extra item: ", 1)[-1].strip("'\",")
         if RULE_WORDS.match(text) and text not in why:
             why.append(text[:160])
         if len(why) == 3:

@@ -21,18 +21,18 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["MOBILSTATION_CACHE"] = tempfile.mkdtemp(prefix="mobilstation-test-cache-")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def every_plan_is_checked() -> None:
-    """Hold every plan a test makes to the independent plan checker (see ``plan_guard``)."""
-    import plan_guard
-
-    plan_guard.install()
-
-
 @pytest.fixture(scope="session")
 def nordjylland() -> District:
     """The embedded Nordjyllands Politi district (loaded once per test session)."""
     return load_district("Nordjyllands Politi")
+
+
+# -- every plan a test makes is held to the independent plan checker (see ``plan_guard``); installed at
+# import, before any test module binds ``build_plan``
+
+import plan_guard  # noqa: E402
+
+plan_guard.install()
 
 
 # -- the quick plan, planned once per test run through the CLI (test_cli, test_api, test_pipeline)
