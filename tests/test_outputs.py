@@ -86,17 +86,6 @@ def box_district(plan: PlanRecord) -> District:
     )
 
 
-def _maps_available() -> bool:
-    try:
-        import mobilstation.outputs.maps  # noqa: F401
-    except ModuleNotFoundError:
-        return False
-    return True
-
-
-MAPS = _maps_available()
-
-
 @pytest.fixture(scope="module")
 def plan() -> PlanRecord:
     p = small_plan()
@@ -108,7 +97,7 @@ def plan() -> PlanRecord:
 def out(plan: PlanRecord, tmp_path_factory: pytest.TempPathFactory) -> Path:
     steps: list[str] = []
     target = tmp_path_factory.mktemp("outputs") / "uge-50"
-    result = write_outputs(plan, target, maps=MAPS, district=box_district(plan), progress=steps.append)
+    result = write_outputs(plan, target, maps=True, district=box_district(plan), progress=steps.append)
     assert result == target.resolve()
     assert steps[0] == "plan.json" and "plan.gpkg" in steps
     return result
@@ -134,8 +123,7 @@ def test_every_output_is_there(plan: PlanRecord, out: Path) -> None:
     }
     expected |= {f"calendars/{v.id}.ics" for v in plan.vehicles}
     expected |= {f"calendars/officer-{o.id}.ics" for o in plan.officers}
-    if MAPS:
-        expected |= {"map.html", "index.html", "maps/laesoe.html", "maps/hjoerring.html"}
+    expected |= {"map.html", "index.html", "maps/laesoe.html", "maps/hjoerring.html"}
     assert expected <= names
     assert not [n for n in names if n.endswith(".tmp") or "/." in n or n.startswith(".")]
 
@@ -479,7 +467,6 @@ def test_gpkg_without_district_has_attribute_only_municipalities(plan: PlanRecor
 # -- maps -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not MAPS, reason="maps module not present")
 def test_maps_are_written_with_the_rest(plan: PlanRecord, out: Path) -> None:
     assert "Læsø" in (out / "maps" / "laesoe.html").read_text(encoding="utf-8")
     assert (out / "index.html").stat().st_size > 0
@@ -579,8 +566,7 @@ def test_sheet_titles_follow_excel_rules(names: list[str], expected: list[str]) 
     assert [safe_title(n, used) for n in names] == expected
 
 
-def test_real_district_outlines_when_loader_exists(plan: PlanRecord, tmp_path: Path) -> None:
-    pytest.importorskip("mobilstation.geo.district")
+def test_real_district_outlines(plan: PlanRecord, tmp_path: Path) -> None:
     out = write_outputs(plan, tmp_path / "uge", maps=False)
     munis = pyogrio.read_dataframe(out / "plan.gpkg", layer="municipalities")
     assert munis.geometry.notna().all() and len(munis) == len(plan.municipalities)

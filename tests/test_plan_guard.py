@@ -23,7 +23,10 @@ def test_the_session_checks_every_plan() -> None:
     assert getattr(pipeline.build_plan, "checked_by_plan_guard", False)
 
 
-def test_a_plan_that_lies_about_its_limits_is_stopped(quick_plan: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_plan_that_lies_about_its_limits_is_stopped(
+    quick_plan: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert quick_plan.exit_code == 0, quick_plan.output
     honest = PlanRecord.read(quick_plan.out_dir)
     resolved = resolve(load_scenario(QUICK_SCENARIO))
 
@@ -40,14 +43,14 @@ def test_a_plan_that_lies_about_its_limits_is_stopped(quick_plan: Any, monkeypat
         pipeline.build_plan(resolved)
 
 
-def test_notebook_kernels_get_the_guard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_notebook_kernels_get_the_guard(monkeypatch: pytest.MonkeyPatch) -> None:
     """notebooks/conftest.py writes an IPython startup file that installs the guard in each kernel."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("nb_conftest", ROOT / "notebooks" / "conftest.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    monkeypatch.delenv("IPYTHONDIR", raising=False)
+    monkeypatch.setenv("IPYTHONDIR", "restored-after-the-test")
     module._check_every_plan()
     startup = Path(os.environ["IPYTHONDIR"]) / "profile_default" / "startup" / "00-plan-checker.py"
     code = startup.read_text(encoding="utf-8")
