@@ -218,6 +218,30 @@ class RulesInfo(_Model):
     ferry_boarding_min: int | None = None  # with a timetable: at the terminal this long before departure
 
 
+class CalendarEventState(_Model):
+    """What a calendar event was when this plan was published, so the next revision can tell.
+
+    ``digest`` fingerprints the event without ``DTSTAMP`` and ``SEQUENCE``: a
+    revision whose event has the same digest republishes it with the same
+    ``sequence`` and ``stamp`` (byte for byte the same), any other raises
+    ``sequence`` by one. ``ical`` keeps the published text of a cancelled
+    event, which no later plan can rebuild.
+    """
+
+    file: str  # file name inside calendars/
+    sequence: int = 0
+    stamp: str  # DTSTAMP, UTC ISO 8601
+    digest: str
+    cancelled: bool = False
+    ical: str | None = None
+
+
+class CalendarState(_Model):
+    """Every calendar event UID published for this week so far, live or cancelled."""
+
+    events: dict[str, CalendarEventState] = Field(default_factory=dict)
+
+
 class PlanRecord(_Model):
     schema_version: str = SCHEMA_VERSION
     generated_at: str
@@ -242,6 +266,9 @@ class PlanRecord(_Model):
     unvisited: list[Unvisited] = Field(default_factory=list)
     kpis: dict[str, Any] = Field(default_factory=dict)
     solver: dict[str, Any] = Field(default_factory=dict)
+    # the calendar events as published from this plan (sequence, stamp, cancellations);
+    # None for a plan never written out. Revision n+1 derives its SEQUENCEs from it.
+    calendar: CalendarState | None = None
 
     # -- convenience -------------------------------------------------------
     def site(self, site_id: str) -> SiteRecord:

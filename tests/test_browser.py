@@ -17,7 +17,14 @@ when the page opens, so every route line is in the DOM; the test also counts
 polylines through the Leaflet map object, and checks that unticking a route
 in the layer control removes exactly one line.
 
-A screenshot of the district map is saved to ``test-artifacts/map.png``.
+Screenshots of ``index.html``, ``map.html`` and two municipality maps of
+the quick plan, at 1400x1000 and 1280x720, are saved to ``test-artifacts/``.
+On each map: every visited place is labelled; there are as many distinct
+route colours as vehicle-days, no two closer than the stated CIEDE2000
+minimum (:data:`mobilstation.outputs.maps.ROUTE_MIN_DELTA_E`); no two markers
+sit at identical coordinates (visits at one place are one marker); at
+1280x720 the zoom buttons, the layer list and the day filter are not covered
+by anything; no JavaScript error and no network request.
 """
 
 from __future__ import annotations
@@ -38,7 +45,9 @@ import pytest
 from fixtures.small_plan import small_plan
 from mobilstation.geo.district import load_district
 
-from mobilstation.outputs.maps import write_maps
+from mobilstation.outputs import labels as L
+from mobilstation.outputs.colours import min_pairwise
+from mobilstation.outputs.maps import ROUTE_MIN_DELTA_E, map_files, map_label, write_maps
 from mobilstation.plan import PlanRecord
 
 pytestmark = pytest.mark.browser
@@ -180,6 +189,13 @@ class Page:
             session=self.session,
         )
 
+    def viewport(self, width: int, height: int) -> None:
+        self.cdp.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+            session=self.session,
+        )
+
     def open(self, url: str) -> None:
         mark = len(self.cdp.events)
         self.cdp.send("Page.navigate", {"url": url}, session=self.session)
@@ -258,26 +274,61 @@ COUNT_JS = """
 (() => {
   const maps = Object.values(window).filter(v => v instanceof L.Map);
   let routes = 0;
+  const points = [];
   maps.forEach(m => m.eachLayer(l => {
     const cls = String(l.options.className || '').split(' ');
     if (l instanceof L.Polyline && cls.includes('ms-route')) routes++;
+    if (l instanceof L.Marker || l instanceof L.CircleMarker) {
+      const p = l.getLatLng(); points.push([p.lat, p.lng]);
+    }
   }));
+  const shown = e => e.offsetParent !== null && getComputedStyle(e).display !== 'none';
   return {
     leaflet: typeof L !== 'undefined' ? L.version : null,
     maps: maps.length,
     stopMarkers: document.querySelectorAll('.leaflet-marker-pane .ms-stop').length,
-    stops: Array.from(document.querySelectorAll('.ms-stop')).map(
+    visibleStops: Array.from(document.querySelectorAll('.ms-stop[data-route]')).filter(shown).length,
+    stops: Array.from(document.querySelectorAll('.leaflet-marker-pane .ms-stop')).map(
       e => [e.dataset.route, e.dataset.site, Number(e.dataset.seq), e.textContent.trim()]),
     routePaths: document.querySelectorAll('.leaflet-overlay-pane path.ms-route').length,
+    routeColours: Array.from(document.querySelectorAll('.leaflet-overlay-pane path.ms-route'))
+      .map(p => p.getAttribute('stroke')),
     routeLayers: routes,
+    points: points,
     stations: document.querySelectorAll('.ms-station[data-station]').length,
-    unvisited: document.querySelectorAll('path.ms-unvisited').length,
+    unvisited: document.querySelectorAll('.leaflet-marker-pane .ms-unvisited').length,
+    visitedLabels: Array.from(document.querySelectorAll('.ms-label-visited')).filter(shown)
+      .map(e => e.textContent),
+    munLabels: document.querySelectorAll('.ms-mun-label').length,
     banner: (() => { const b = document.getElementById('ms-synthetic');
                      return b ? b.getBoundingClientRect().height : 0; })(),
     legend: !!document.getElementById('ms-legend'),
-    layerInputs: document.querySelectorAll('.leaflet-control-layers input').length,
+    swatches: document.querySelectorAll('.leaflet-control-layers .ms-swatch').length,
+    credits: (document.querySelector('.leaflet-control-attribution') || {}).textContent || '',
     summary: JSON.parse(document.getElementById('ms-summary').textContent),
   };
+})()
+"""
+
+# Is each control the topmost element at its own centre (nothing covers it), and inside the window?
+UNCOVERED_JS = """
+(() => {
+  const out = {};
+  const check = (name, el) => {
+    if (!el) { out[name] = 'missing'; return; }
+    const r = el.getBoundingClientRect();
+    const x = r.left + r.width / 2, y = r.top + Math.min(r.height / 2, 8);
+    const top = document.elementFromPoint(x, y);
+    const inside = r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.top + 8 <= innerHeight;
+    out[name] = inside && top !== null && (top === el || el.contains(top)) ? 'ok'
+      : `covered by ${top ? (top.id || top.className) : 'nothing'} at ${x},${y}`;
+  };
+  check('zoom in', document.querySelector('.leaflet-control-zoom-in'));
+  check('zoom out', document.querySelector('.leaflet-control-zoom-out'));
+  const inputs = document.querySelectorAll('.leaflet-control-layers-overlays label');
+  check('first layer', inputs[0]);
+  check('day filter', document.querySelector('#ms-days button[data-day]:not([data-day=""])'));
+  return out;
 })()
 """
 
@@ -288,30 +339,55 @@ def _expected_stops(plan: PlanRecord, municipality: str | None = None) -> list[l
     for r in plan.routes:
         if municipality and not any(sites[s.site_id].municipality_code == municipality for s in r.stops):
             continue
-        out += [[r.id, s.site_id, s.seq, str(s.seq)] for s in r.stops]
+        out += [[r.id, s.site_id, s.seq, f"{L.day_short(r.date)} {s.seq}"] for s in r.stops]
     return sorted(out)
+
+
+def _check_map(plan: PlanRecord, got: dict[str, Any], municipality: str | None = None) -> None:
+    sites = {s.id: s for s in plan.sites}
+    expected = _expected_stops(plan, municipality)
+    assert sorted(got["stops"]) == expected
+    # labels >= visited places, and every visited place's name is on the map
+    visited = {map_label(sites[s[1]]) for s in expected}
+    assert len(got["visitedLabels"]) >= got["summary"]["visited_places"] > 0
+    text = " / ".join(got["visitedLabels"])
+    assert all(name in text for name in visited), visited
+    # one colour per vehicle-day, far apart
+    colours = got["routeColours"]
+    n_routes = len({s[0] for s in expected})
+    assert len(colours) == len(set(colours)) == n_routes == got["routePaths"]
+    if len(colours) > 1:
+        limit = next(v for n, v in sorted(ROUTE_MIN_DELTA_E.items()) if len(colours) <= n)
+        assert min_pairwise(colours) >= limit
+    # no two markers at identical coordinates
+    points = [tuple(round(v, 6) for v in p) for p in got["points"]]
+    assert len(points) == len(set(points)), "two markers at identical coordinates"
+    assert got["swatches"] == n_routes and "GeoNames" in got["credits"] and "DAGI" in got["credits"]
 
 
 def test_district_map_draws_offline(cdp: DevTools, plan: PlanRecord, out_dir: Path) -> None:
     page = Page(cdp)
+    page.viewport(1400, 1000)
     page.open((out_dir / "map.html").as_uri())
     got = page.js(COUNT_JS)
-    page.screenshot(ARTIFACTS / "map.png")
 
     assert got["leaflet"], "Leaflet did not load"
     assert got["maps"] == 1
-    expected = _expected_stops(plan)
-    assert got["stopMarkers"] == len(expected) == 7
-    assert sorted(got["stops"]) == expected
+    assert got["stopMarkers"] == got["visibleStops"] == 7
+    _check_map(plan, got)
     n_routes = sum(1 for r in plan.routes if r.stops)
     assert got["routePaths"] == got["routeLayers"] == n_routes == 4
     assert got["stations"] == len(plan.stations)
     visited = {s.site_id for r in plan.routes for s in r.stops}
     assert got["unvisited"] == sum(1 for s in plan.sites if s.id not in visited)
-    assert got["banner"] > 0 and got["legend"]
+    assert got["banner"] > 0 and got["legend"] and got["munLabels"] == 9
     assert got["summary"]["stops"] == got["stopMarkers"] and got["summary"]["routes"] == got["routePaths"]
+    # Aalborg Øst is visited twice (Monday and Tuesday): one marker with both chips
+    chips = page.js("""Array.from(document.querySelector(".ms-stop[data-site='aalborg-oest']")
+                      .closest('.ms-place').querySelectorAll('.ms-stop')).map(e => e.textContent)""")
+    assert sorted(chips) == ["ma 2", "ti 1"]
 
-    # a stop's popup opens on click, in Danish, without jQuery
+    # a place's popup opens on click, in Danish, without jQuery
     text = page.js("""
       (() => { const el = document.querySelector(".ms-stop[data-site='byrum']")
                                   .closest('.leaflet-marker-icon');
@@ -319,17 +395,29 @@ def test_district_map_draws_offline(cdp: DevTools, plan: PlanRecord, out_dir: Pa
                const p = document.querySelector('.leaflet-popup-content');
                return p ? p.textContent : null; })()
     """)
-    assert text and "Byrum (Læsø)" in text and "Hvorfor" in text and "mandag 7/12" in text
+    assert text and "Byrum (Læsø)" in text and "Hvorfor" in text and "mandag 7/12 kl. 12:21" in text
 
-    # unticking one route in the layer control removes exactly its line and its stop markers
+    # unticking one route in the layer control removes exactly its line and its stop chips
     removed = page.js("""
       (() => { const label = Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))
                  .find(l => l.textContent.includes('Mobil politistation 2 — mandag 7/12'));
                label.querySelector('input').click();
+               const shown = e => e.offsetParent !== null;
                return [document.querySelectorAll('path.ms-route').length,
-                       document.querySelectorAll('.ms-stop').length]; })()
+                       Array.from(document.querySelectorAll('.ms-stop[data-route]')).filter(shown).length]; })()
     """)
-    assert removed == [n_routes - 1, len(expected) - 2]
+    assert removed == [n_routes - 1, len(_expected_stops(plan)) - 2]
+
+    # the day filter: one click shows Tuesday only
+    tuesday = page.js("""
+      (() => { msShowDay(null);
+               document.querySelector("#ms-days button[data-day='2026-12-08']").click();
+               const shown = e => e.offsetParent !== null;
+               return [document.querySelectorAll('path.ms-route').length,
+                       Array.from(document.querySelectorAll('.ms-stop[data-route]')).filter(shown)
+                         .map(e => e.textContent.slice(0, 2))]; })()
+    """)
+    assert tuesday[0] == 2 and set(tuesday[1]) == {"ti"} and len(tuesday[1]) == 3
 
     problems = page.problems()
     assert problems == [], problems
@@ -337,13 +425,15 @@ def test_district_map_draws_offline(cdp: DevTools, plan: PlanRecord, out_dir: Pa
 
 def test_municipality_map_draws_offline(cdp: DevTools, plan: PlanRecord, out_dir: Path) -> None:
     page = Page(cdp)
+    page.viewport(1400, 1000)
     page.open((out_dir / "maps" / "laesoe.html").as_uri())
     got = page.js(COUNT_JS)
-    page.screenshot(ARTIFACTS / "map-laesoe.png")
     assert got["leaflet"]
-    assert sorted(got["stops"]) == _expected_stops(plan, "0825")
+    _check_map(plan, got, "0825")
     assert got["routePaths"] == got["routeLayers"] == 1
     assert page.js("document.getElementById('ms-kpi') !== null")
+    side = page.js("Array.from(document.querySelectorAll('#ms-side .ms-side-visit')).map(e => e.dataset.site)")
+    assert side == ["byrum"]
     back = page.js("document.querySelector(\"#ms-info a[href='../map.html']\") !== null")
     assert back
     assert page.problems() == []
@@ -356,3 +446,38 @@ def test_index_page_opens_offline(cdp: DevTools, out_dir: Path) -> None:
     assert rows == 9
     assert page.js("document.getElementById('ms-synthetic') !== null")
     assert page.problems() == []
+
+
+SIZES = [(1400, 1000), (1280, 720)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_quick_plan_pages_at_screen_sizes(cdp: DevTools, quick_plan, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    """The default-size week: screenshots, labels, colours, no stacked markers, controls usable."""
+    assert quick_plan.exit_code == 0, quick_plan.output
+    out = quick_plan.out_dir
+    plan = PlanRecord.read(out)
+    width, height = size
+    files = map_files(plan, out)
+    # the district map and the two municipality maps with the most visits
+    by_visits = sorted(
+        (f for f in files if f.municipality_code),
+        key=lambda f: -sum(1 for r in plan.routes for s in r.stops if plan.site(s.site_id).municipality_code == f.municipality_code),
+    )
+    chosen = [files[0], *by_visits[:2]]
+    page = Page(cdp)
+    page.viewport(width, height)
+    page.open((out / "index.html").as_uri())
+    page.screenshot(ARTIFACTS / f"index-{width}x{height}.png")
+    for mf in chosen:
+        page.open(mf.path.as_uri())
+        got = page.js(COUNT_JS)
+        name = "map" if mf.municipality_code is None else f"map-{mf.path.stem}"
+        page.screenshot(ARTIFACTS / f"{name}-{width}x{height}.png")
+        _check_map(plan, got, mf.municipality_code)
+        if mf.municipality_code is None:
+            assert got["routePaths"] == sum(1 for r in plan.routes if r.stops)
+        uncovered = page.js(UNCOVERED_JS)
+        assert set(uncovered.values()) == {"ok"}, (mf.path.name, uncovered)
+    problems = page.problems()
+    assert problems == [], problems

@@ -24,14 +24,15 @@ from mobilstation.errors import GeodataError, InputError
 from mobilstation.geo.model import District
 from mobilstation.outputs._offline import OfflineAssetError, assert_offline, external_references, make_offline
 from mobilstation.outputs.index_page import municipality_rows
+from mobilstation.outputs.colours import ciede2000, min_pairwise, route_palette
 from mobilstation.outputs.maps import (
-    KIND_LABELS_DA,
+    ROUTE_MIN_DELTA_E,
     district_map,
     municipality_slug,
     render_map,
     write_maps,
 )
-from mobilstation.plan import PlanRecord
+from mobilstation.plan import LinkInfo, PlanRecord
 
 MAX_BYTES = 3_000_000
 
@@ -69,10 +70,19 @@ def walk(element: Any) -> list[Any]:
     return found
 
 
-def stop_icons(m: folium.Map) -> list[folium.DivIcon]:
-    return [
-        e for e in walk(m) if isinstance(e, folium.DivIcon) and "ms-stop" in (e.options.get("html") or "")
-    ]
+def stop_chips(m: folium.Map) -> list[tuple[str, str, int]]:
+    """(route, site, seq) of every visit chip drawn in the map's place markers."""
+    pattern = re.compile(r"class='ms-stop[^']*' data-site='([^']*)' data-route='([^']*)' data-seq='(\d+)'")
+    chips = []
+    for e in walk(m):
+        if isinstance(e, folium.DivIcon):
+            for mm in pattern.finditer(e.options.get("html") or ""):
+                chips.append((mm.group(2), mm.group(1), int(mm.group(3))))
+    return sorted(chips)
+
+
+def place_icons(m: folium.Map) -> list[folium.DivIcon]:
+    return [e for e in walk(m) if isinstance(e, folium.DivIcon) and "ms-place" in (e.options.get("html") or "")]
 
 
 def route_lines(m: folium.Map) -> list[folium.PolyLine]:
@@ -121,21 +131,18 @@ def test_one_marker_per_stop_and_one_line_per_route(plan: PlanRecord, district: 
     m = district_map(plan, district=district)
     stops = expected_stops(plan)
     assert len(stops) == 7  # the fixture's four routes: 2 + 2 + 1 + 2 stops
-    icons = stop_icons(m)
-    drawn = sorted(
-        (
-            re.search(r"data-route='([^']*)'", i.options["html"]).group(1),
-            re.search(r"data-site='([^']*)'", i.options["html"]).group(1),
-            int(re.search(r"data-seq='(\d+)'", i.options["html"]).group(1)),
-        )
-        for i in icons
-    )
-    assert drawn == stops
+    assert stop_chips(m) == stops
+    # one marker per place: visits at one place share it, and no two markers share a coordinate
+    icons = place_icons(m)
+    points = [tuple(e._parent.location) for e in icons]
+    assert len(points) == len(set(points))
+    aalborg_oest = [e for e in icons if "data-site='aalborg-oest'" in e.options["html"]]
+    assert len(aalborg_oest) == 1 and aalborg_oest[0].options["html"].count("data-site='aalborg-oest'") == 2
+    assert ">ma 2<" in aalborg_oest[0].options["html"] and ">ti 1<" in aalborg_oest[0].options["html"]
     non_empty = [r for r in plan.routes if r.stops]
     assert len(route_lines(m)) == len(non_empty) == 4
 
     page = render_map(m)
-    assert len(re.findall(r"data-site=", page)) == len(stops)
     assert len(re.findall(r'"className": "ms-route"', page)) == len(non_empty)
     s = summary(page)
     assert (s["stops"], s["routes"], s["stations"], s["hotspots"], s["unvisited"], s["links"]) == (
@@ -149,8 +156,12 @@ def test_one_marker_per_stop_and_one_line_per_route(plan: PlanRecord, district: 
     # one toggleable layer per route, named in Danish after vehicle and day
     assert "Mobil politistation 2 — mandag 7/12" in s["route_layers"]
     assert "Mobil politistation 1 — tirsdag 8/12" in s["route_layers"]
-    layer_names = {e.layer_name for e in walk(m) if isinstance(e, folium.FeatureGroup)}
-    assert set(s["route_layers"]) <= layer_names
+    layer_names = " ".join(e.layer_name for e in walk(m) if isinstance(e, folium.FeatureGroup))
+    assert all(name in layer_names for name in s["route_layers"])
+    assert layer_names.count("class='ms-swatch'") == len(non_empty)  # each route's colour in the layer list
+    # as many colours as vehicle-days, far apart (CIEDE2000)
+    colours = [pl.options["color"] for pl in route_lines(m)]
+    assert len(set(colours)) == len(non_empty) and min_pairwise(colours) >= ROUTE_MIN_DELTA_E[12]
     assert any(isinstance(e, folium.LayerControl) for e in walk(m))
 
 
@@ -164,7 +175,7 @@ def test_route_line_runs_depot_stops_depot_and_crosses_on_the_ferry(
         for pl in route_lines(m)
         if pl.options["color"]
         and pl._parent.layer_name.endswith("mandag 7/12")
-        and pl._parent.layer_name.startswith("Mobil politistation 2")
+        and "Mobil politistation 2" in pl._parent.layer_name
     )
     pts = [tuple(p) for p in line.locations]
     depot = (round(route.depot_lat, 5), round(route.depot_lon, 5))
@@ -208,9 +219,7 @@ def test_stop_popup_says_when_who_and_why(plan: PlanRecord, district: District) 
 
 def test_unvisited_sites_are_grey_with_their_reason(plan: PlanRecord, district: District) -> None:
     m = district_map(plan, district=district)
-    circles = [
-        e for e in walk(m) if isinstance(e, folium.CircleMarker) and "ms-unvisited" in e.options["className"]
-    ]
+    circles = re.findall(r"class='ms-unvisited[^']*'", "".join(e.options["html"] for e in place_icons(m)))
     visited = {s.site_id for r in plan.routes for s in r.stops}
     assert len(circles) == len([s for s in plan.sites if s.id not in visited]) == 2
     page = render_map(m)
@@ -231,8 +240,11 @@ def test_hotspot_layer_is_graded_and_legend_is_danish(plan: PlanRecord, district
     assert features[0]["properties"]["indbrud"] == plan.hotspots[0].incidents
     page = render_map(m)
     assert "id='ms-legend'" in page and "Signaturforklaring" in page
-    for label in KIND_LABELS_DA.values():
+    for label in ("Ikke besøgt", "Politistation", "Færge", "Bro eller tunnel", "Hotspot for indbrud"):
         assert label in page
+    # hotspots are outlined, so a 0.5 km² area shows against the land
+    style = layers[0].style_function(features[0])
+    assert style["weight"] >= 2 and style["color"] == "#b00020"
     assert "ms-hotspot-scale" in page and "Hotspot-intensitet" in page
 
 
@@ -246,7 +258,7 @@ def test_synthetic_banner_and_travel_note_iff_flagged(plan: PlanRecord, district
         update={"synthetic_inputs": [], "travel": plan.travel.model_copy(update={"estimated": False})}
     )
     page = render_map(district_map(real, district=district))
-    assert "ms-synthetic" not in page.split("</style>")[-1]  # no banner element (CSS rules may stay)
+    assert "id='ms-synthetic'" not in page  # no banner element (CSS rules and the script's lookup may stay)
     assert "Syntetiske data" not in page
     assert "Køretider er estimater" not in page
 
@@ -291,7 +303,7 @@ def test_make_offline_touches_only_its_own_map() -> None:
 
 def test_municipality_map_shows_routes_that_stop_there(plan: PlanRecord, district: District) -> None:
     m = district_map(plan, municipality="Læsø", district=district)
-    assert len(stop_icons(m)) == len(expected_stops(plan, "0825")) == 2  # Sæby and Byrum, one route
+    assert stop_chips(m) == expected_stops(plan, "0825") and len(stop_chips(m)) == 2  # Sæby and Byrum
     assert len(route_lines(m)) == 1
     page = render_map(m)
     s = summary(page)
@@ -306,10 +318,10 @@ def test_municipality_map_shows_routes_that_stop_there(plan: PlanRecord, distric
     assert "<th>Besøg</th><td>1</td>" in kpi and "1 besøg / 1,5 t" in kpi and ">ja<" in kpi
 
     aalborg = district_map(plan, municipality="0851", district=district)
-    assert len(stop_icons(aalborg)) == len(expected_stops(plan, "0851")) == 3
+    assert stop_chips(aalborg) == expected_stops(plan, "0851") and len(stop_chips(aalborg)) == 3
     assert len(route_lines(aalborg)) == 2
     jammerbugt = district_map(plan, municipality="jammerbugt", district=district)
-    assert stop_icons(jammerbugt) == [] and route_lines(jammerbugt) == []
+    assert stop_chips(jammerbugt) == [] and route_lines(jammerbugt) == []
     assert summary(render_map(jammerbugt))["unvisited"] == 1  # Fjerritslev
 
 
@@ -417,7 +429,7 @@ def test_index_table_matches_plan_kpis(plan: PlanRecord, written: tuple[Path, li
 def test_plan_without_routes_hotspots_or_links_still_draws(plan: PlanRecord, district: District) -> None:
     bare = plan.model_copy(update={"routes": [], "hotspots": [], "links": [], "unvisited": [], "hours": []})
     m = district_map(bare, district=district)
-    assert stop_icons(m) == [] and route_lines(m) == []
+    assert stop_chips(m) == [] and route_lines(m) == []
     page = render_map(m)
     s = summary(page)
     assert (s["stops"], s["routes"], s["hotspots"], s["links"]) == (0, 0, 0, 0)
@@ -430,3 +442,69 @@ def test_district_is_loaded_by_the_plans_name_when_not_given(plan: PlanRecord, d
     loaded = summary(render_map(district_map(plan, municipality="Hjørring")))
     given = summary(render_map(district_map(plan, municipality="Hjørring", district=district)))
     assert loaded == given and loaded["stops"] == len(expected_stops(plan, "0860")) == 2  # Lønstrup, Vrå
+
+
+# -- colours, labels, links, dates --------------------------------------------------------------
+
+
+def test_ciede2000_matches_sharma_test_pairs() -> None:
+    from mobilstation.outputs.colours import ciede2000_lab
+
+    pairs = [  # Sharma, Wu & Dalal (2005), table 1
+        ((50.0, 2.6772, -79.7751), (50.0, 0.0, -82.7485), 2.0425),
+        ((50.0, 2.49, -0.001), (50.0, -2.49, 0.0009), 7.1792),
+        ((60.2574, -34.0099, 36.2677), (60.4626, -34.1751, 39.4387), 1.2644),
+        ((22.7233, 20.0904, -46.694), (23.0331, 14.973, -42.5619), 2.0373),
+        ((90.9257, -0.5406, -0.9208), (88.6381, -0.8985, -0.7239), 1.5381),
+    ]
+    for a, b, expected in pairs:
+        assert ciede2000_lab(a, b) == pytest.approx(expected, abs=1e-4)
+
+
+def test_route_palette_meets_the_stated_minimum() -> None:
+    # for scale: the earlier palette's near-twins #009e73/#44aa99 differ by under 10
+    assert ciede2000("#009e73", "#44aa99") < 10
+    for n_max, limit in ROUTE_MIN_DELTA_E.items():
+        for n in (2, n_max // 2, n_max):
+            palette = route_palette(n)
+            assert len(set(palette)) == n and min_pairwise(palette) >= limit, (n, min_pairwise(palette))
+
+
+def test_place_and_municipality_labels(plan: PlanRecord, district: District) -> None:
+    page = render_map(district_map(plan, district=district))
+    icons = "".join(e.options["html"] for e in place_icons(district_map(plan, district=district)))
+    visited = {s.site_id for r in plan.routes for s in r.stops}
+    for s in plan.sites:
+        cls = "ms-label-visited" if s.id in visited else "ms-label-minor"
+        assert re.search(rf"class='ms-label {cls}'>[^<]*{re.escape(s.name.split(':')[0])}", icons), s.name
+    m = district_map(plan, district=district)
+    mun_labels = "".join(
+        e.options["html"] for e in walk(m) if isinstance(e, folium.DivIcon) and "ms-mun-label" in e.options["html"]
+    )
+    for mun in plan.municipalities:
+        assert f"class='ms-mun-label' data-code='{mun.code}'>{mun.name}</div>" in mun_labels
+    assert "GeoNames" in page and "DAGI" in page
+
+
+def test_bridge_leg_is_drawn_through_the_bridge(plan: PlanRecord, district: District) -> None:
+    bridged = plan.model_copy(deep=True)
+    bridge = LinkInfo(
+        id="limfjordsbroen", name="Limfjordsbroen", kind="bridge",
+        a=[57.05132, 9.91933], b=[57.05796, 9.91982], crossing_min=2,
+    )  # fmt: skip
+    bridged.links.append(bridge)
+    route = next(r for r in bridged.routes if r.id == "mobil-1-2026-12-07")
+    route.legs[0].links = ["limfjordsbroen"]
+    m = district_map(bridged, district=district)
+    line = next(pl for pl in route_lines(m) if "mandag 7/12" in pl._parent.layer_name and "1 " in pl._parent.layer_name)
+    pts = [tuple(p) for p in line.locations]
+    depot = (round(route.depot_lat, 5), round(route.depot_lon, 5))
+    hals = next((round(s.lat, 5), round(s.lon, 5)) for s in bridged.sites if s.id == "hals")
+    assert pts[:4] == [depot, tuple(bridge.a), tuple(bridge.b), hals]  # nearer end first, then across
+
+
+def test_one_date_style_in_popups(plan: PlanRecord, district: District) -> None:
+    page = render_map(district_map(plan, district=district))
+    popups = " ".join(json.loads(p) for p in re.findall(r"\.bindPopup\((\".*?\"), \{", page))
+    assert "mandag 7/12 kl. 12:21" in popups
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", popups) and not re.search(r"\(\w{3} \d+\.\d+\.\)", popups)

@@ -1,39 +1,62 @@
-"""iCalendar files: one per vehicle (a event per stop) and one per officer (a event per shift).
+"""iCalendar files crews and officers import into Outlook or a phone, and that update cleanly.
 
-Crews and local leaders import them into Outlook or a phone. Times are
-written as local times with ``TZID`` = the plan's time zone
-(Europe/Copenhagen) and the calendar carries the matching ``VTIMEZONE``
-(built from the zoneinfo database for the plan's years), which Outlook
-needs to place the events right.
+One file per vehicle (``calendars/<vehicle id>.ics``, an event per stop) and
+one per officer (``calendars/betjent-<officer id>.ics``, an event per
+mobile-station shift and per patrol area). Times are local with ``TZID`` =
+the plan's time zone and a matching ``VTIMEZONE``, which Outlook needs.
 
-Deterministic: ``UID`` is ``<route id>-<seq>@mobilstation`` for a stop and
-``officer-<id>-<date>-<start minute>@mobilstation`` for a shift, and
-``DTSTAMP`` is the plan's ``generated_at`` in UTC, so the same plan gives the
-same bytes and re-importing an updated plan updates the same events.
+Updating a published week (a mid-week re-plan) must move, change and remove
+the events already in people's calendars, and leave the others alone:
 
-Files: ``calendars/<vehicle id>.ics`` and ``calendars/officer-<officer id>.ics``
-(ids made file-name safe by :func:`calendar_file_names`).
+* ``UID`` says what the event is, never where it sits in a list or when it
+  starts: ``<vehicle>/<date>/<site id>`` for a stop,
+  ``<officer>/<date>/mobil/<vehicle>`` for a mobile-station shift and
+  ``<officer>/<date>/patrulje/<area id>`` for a patrol area (a second visit
+  of the same thing that day gets ``/2``);
+* ``SEQUENCE`` starts at 0 and rises by one on every change of the event;
+  ``DTSTAMP`` is the time of the publication that last changed it, so an
+  event that did not change is written byte for byte as before;
+* an event that disappears is published once more with
+  ``STATUS:CANCELLED`` and a raised ``SEQUENCE`` (and stays so in later
+  revisions), and ``calendars/aflysninger/<file>`` lists the week's
+  cancelled events with ``METHOD:CANCEL``, which is what removes an
+  imported event in Outlook.
+
+What a revision needs from the previous publication is in that plan's
+``calendar`` field (:class:`~mobilstation.plan.CalendarState`):
+:func:`calendar_state` derives revision n+1's from revision n alone, and
+:func:`mobilstation.outputs.write.write_outputs` stores it in ``plan.json``.
+
+Descriptions are what a person reads: what, where, when, who, the note
+that came with a request and the drive there; no scores or solver terms.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress
 
 from mobilstation._io import atomic_write_bytes
+from mobilstation.errors import InputError
 from mobilstation.outputs import labels as L
-from mobilstation.outputs.tables import crew_names, why
-from mobilstation.plan import PlanRecord, Route
+from mobilstation.outputs.patrol import drive_home, patrol_stints
+from mobilstation.plan import CalendarEventState, CalendarState, PlanRecord, Route, SiteRecord
 
 CALENDARS_DIR = "calendars"
+CANCEL_DIR = "aflysninger"
 PRODID = "-//mobilstation//ugeplan//DA"
 UID_DOMAIN = "mobilstation"
+ORGANIZER = "mailto:planlaegning@mobilstation.invalid"
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_UID_UNSAFE = re.compile(r"[^A-Za-z0-9._:/-]+")
 
 
 def _safe(name: str) -> str:
@@ -46,7 +69,7 @@ def calendar_file_names(plan: PlanRecord) -> dict[tuple[str, str], str]:
     for v in plan.vehicles:
         names[("vehicle", v.id)] = f"{_safe(v.id)}.ics"
     for o in plan.officers:
-        names[("officer", o.id)] = f"officer-{_safe(o.id)}.ics"
+        names[("officer", o.id)] = f"betjent-{_safe(o.id)}.ics"
     return names
 
 
@@ -55,13 +78,267 @@ def local_datetime(day: str, minute: int, tz: ZoneInfo) -> datetime:
     return datetime.combine(date.fromisoformat(day), time(0), tzinfo=tz) + timedelta(minutes=minute)
 
 
-def _calendar(plan: PlanRecord, name: str) -> Calendar:
+def _uid(*parts: str) -> str:
+    return _UID_UNSAFE.sub("_", "/".join(parts)) + f"@{UID_DOMAIN}"
+
+
+# -- the events of one plan, without DTSTAMP and SEQUENCE ----------------------------------------------
+
+
+@dataclass
+class _Draft:
+    uid: str
+    file: str
+    event: Event  # every property but DTSTAMP and SEQUENCE
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.event.to_ical()).hexdigest()[:24]
+
+
+def _site_line(plan: PlanRecord, site: SiteRecord) -> str:
+    munis = {m.code: m.name for m in plan.municipalities}
+    return f"{L.place_name(site.name)}, {munis.get(site.municipality_code, site.municipality_code)} Kommune"
+
+
+def _place_name(plan: PlanRecord, place_id: str) -> str:
+    for st in plan.stations:
+        if st.id == place_id:
+            return st.name
+    for s in plan.sites:
+        if s.id == place_id:
+            return L.place_name(s.name)
+    return place_id
+
+
+def _leg_text(plan: PlanRecord, route: Route, to_id: str, occurrence: int) -> str | None:
+    legs = [leg for leg in route.legs if leg.to_id == to_id]
+    if len(legs) <= occurrence:
+        return None
+    leg = legs[occurrence]
+    links = {lk.id: lk for lk in plan.links}
+    via = [links[i].name if i in links else i for i in leg.links]
+    text = f"Kørsel hertil: fra {_place_name(plan, leg.from_id)} kl. {L.clock(leg.depart)}, ca. {leg.minutes} min"
+    if via:
+        text += (" med færge: " if leg.ferry else " via ") + ", ".join(via)
+    return text
+
+
+def _common_tail(plan: PlanRecord, synthetic: bool) -> list[str]:
+    lines = []
+    if synthetic:
+        lines.append("Bemærk: bygger på syntetiske data (ikke virkelige hændelser).")
+    if plan.travel.estimated:
+        lines.append("Køretider er skønnede, ikke beregnet på vejnettet.")
+    return lines
+
+
+def _vehicle_drafts(plan: PlanRecord, file: str, vehicle_id: str) -> Iterator[_Draft]:
+    tz = ZoneInfo(plan.timezone)
+    vehicle = next(v for v in plan.vehicles if v.id == vehicle_id)
+    vname = vehicle.name or vehicle.id
+    sites = {s.id: s for s in plan.sites}
+    officers = {o.id: o.name for o in plan.officers}
+    for route in sorted((r for r in plan.routes if r.vehicle_id == vehicle_id), key=lambda r: r.date):
+        crew = ", ".join(officers.get(c, c) for c in route.crew) or "ingen besætning sat på"
+        seen: dict[str, int] = {}
+        for stop in sorted(route.stops, key=lambda s: s.seq):
+            site = sites[stop.site_id]
+            k = seen.get(site.id, 0)
+            seen[site.id] = k + 1
+            task = L.task(site.kind, site.meta)
+            lines = [
+                f"Opgave: {task}",
+                f"Sted: {_site_line(plan, site)}",
+                f"Tid: {L.when(route.date, stop.start, stop.end)}"
+                + (f" (ankomst {L.clock(stop.arrival)}, venter {stop.wait_min} min)" if stop.wait_min else ""),
+            ]
+            note = L.note(site.meta)
+            if note:
+                lines.append(f"Bemærkning fra henvendelsen: {note}")
+            lines.append(f"Køretøj: {vname}; besætning: {crew}")
+            leg = _leg_text(plan, route, site.id, k)
+            if leg:
+                lines.append(leg)
+            lines.append(f"Navigation: geo:{site.lat:.5f},{site.lon:.5f}")
+            lines += _common_tail(plan, site.synthetic)
+            ev = Event()
+            uid_parts = [vehicle_id, route.date, site.id] + ([str(k + 1)] if k else [])
+            ev.add("uid", _uid(*uid_parts))
+            ev.add("dtstart", local_datetime(route.date, stop.start, tz))
+            ev.add("dtend", local_datetime(route.date, stop.end, tz))
+            ev.add("summary", f"{task}, {L.place_name(site.name)}")
+            ev.add("location", _site_line(plan, site))
+            ev.add("geo", (round(site.lat, 5), round(site.lon, 5)))
+            ev.add("description", "\n".join(lines))
+            ev.add("categories", [L.kind_name(site.kind)])
+            ev.add("transp", "OPAQUE")
+            yield _Draft(str(ev["uid"]), file, ev)
+
+
+def _officer_drafts(plan: PlanRecord, file: str, officer_id: str) -> Iterator[_Draft]:
+    tz = ZoneInfo(plan.timezone)
+    officer = next(o for o in plan.officers if o.id == officer_id)
+    sites = {s.id: s for s in plan.sites}
+    routes = {r.id: r for r in plan.routes}
+    vehicles = {v.id: v for v in plan.vehicles}
+    stations = {s.id: s for s in plan.stations}
+    officers = {o.id: o.name for o in plan.officers}
+    home = stations.get(officer.station_id)
+    home_name = home.name if home else officer.station_id
+    seen: dict[tuple[str, ...], int] = {}
+
+    def uid(*parts: str) -> str:
+        k = seen.get(parts, 0)
+        seen[parts] = k + 1
+        return _uid(*parts, *([str(k + 1)] if k else []))
+
+    for shift in sorted(officer.shifts, key=lambda s: (s.date, s.start)):
+        route = routes.get(shift.route_id or "")
+        if shift.duty == "mobile" and route is not None:
+            vehicle = vehicles.get(route.vehicle_id)
+            vname = vehicle.name if vehicle and vehicle.name else route.vehicle_id
+            depot = stations.get(route.depot_id)
+            depot_name = depot.name if depot else route.depot_id
+            others = [officers.get(c, c) for c in route.crew if c != officer.id]
+            lines = [
+                f"Opgave: {L.DUTY_NAMES['mobile']} med {vname}",
+                f"Afgang fra {depot_name} kl. {L.clock(route.departure)}, hjemme igen kl. {L.clock(route.return_)}",
+                "Stop:",
+            ]
+            for s in sorted(route.stops, key=lambda s: s.seq):
+                site = sites[s.site_id]
+                lines.append(f"  {L.clock(s.start)}\u2013{L.clock(s.end)} {_site_line(plan, site)}")
+            lines.append(f"Sammen med: {', '.join(others) or 'ingen'}")
+            lines += _common_tail(plan, False)
+            ev = Event()
+            ev.add("uid", uid(officer.id, shift.date, "mobil", route.vehicle_id))
+            ev.add("dtstart", local_datetime(shift.date, shift.start, tz))
+            ev.add("dtend", local_datetime(shift.date, shift.end, tz))
+            ev.add("summary", f"Mobil politistation, {vname}")
+            ev.add("location", depot_name)
+            ev.add("geo", (round(route.depot_lat, 5), round(route.depot_lon, 5)))
+            ev.add("description", "\n".join(lines))
+            ev.add("categories", [L.DUTY_NAMES["mobile"]])
+            ev.add("transp", "OPAQUE")
+            yield _Draft(str(ev["uid"]), file, ev)
+            continue
+        stints = patrol_stints(plan, officer, shift)
+        prev_name = home_name
+        for i, st in enumerate(stints):
+            area = sites.get(st.alloc.area_id)
+            munis = {m.code: m.name for m in plan.municipalities}
+            where = f"{st.alloc.area_name}, {munis.get(st.alloc.municipality_code, st.alloc.municipality_code)} Kommune"
+            lines = [
+                f"Opgave: patrulje som lokalbetjent i {st.alloc.area_name}",
+                f"Sted: {where}",
+                f"Tid: {L.when(shift.date, st.start, st.end)} ({st.alloc.minutes} min)",
+                f"Kørsel hertil: fra {prev_name}, ca. {st.drive_before} min",
+            ]
+            if i == len(stints) - 1:
+                lines.append(f"Derefter retur til {home_name}, ca. {drive_home(shift, stints)} min")
+            lines.append(f"Vagten: {L.when(shift.date, shift.start, shift.end)} fra {home_name}")
+            if area is not None:
+                lines.append(f"Navigation: geo:{area.lat:.5f},{area.lon:.5f}")
+            lines += _common_tail(plan, bool(area and area.synthetic))
+            ev = Event()
+            ev.add("uid", uid(officer.id, shift.date, "patrulje", st.alloc.area_id))
+            ev.add("dtstart", local_datetime(shift.date, st.start, tz))
+            ev.add("dtend", local_datetime(shift.date, st.end, tz))
+            ev.add("summary", f"Patrulje, {st.alloc.area_name}")
+            ev.add("location", where)
+            if area is not None:
+                ev.add("geo", (round(area.lat, 5), round(area.lon, 5)))
+            ev.add("description", "\n".join(lines))
+            ev.add("categories", [L.DUTY_NAMES["patrol"]])
+            ev.add("transp", "OPAQUE")
+            yield _Draft(str(ev["uid"]), file, ev)
+            prev_name = st.alloc.area_name
+
+
+def _drafts(plan: PlanRecord) -> dict[str, _Draft]:
+    names = calendar_file_names(plan)
+    out: dict[str, _Draft] = {}
+    for v in plan.vehicles:
+        for d in _vehicle_drafts(plan, names[("vehicle", v.id)], v.id):
+            out[d.uid] = d
+    for o in plan.officers:
+        for d in _officer_drafts(plan, names[("officer", o.id)], o.id):
+            out[d.uid] = d
+    return out
+
+
+# -- sequences across publications ------------------------------------------------------------------
+
+
+def _stamp_text(plan: PlanRecord) -> str:
+    return datetime.fromisoformat(plan.generated_at).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _finished(draft: _Draft, state: CalendarEventState) -> Event:
+    ev = Event.from_ical(draft.event.to_ical())
+    ev.add("dtstamp", datetime.strptime(state.stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC))
+    ev.add("sequence", state.sequence)
+    return ev
+
+
+def calendar_state(plan: PlanRecord, previous: PlanRecord | None = None) -> CalendarState:
+    """The calendar state of publishing ``plan`` after ``previous`` (the last publication of the week).
+
+    Without ``previous`` every event is new (``SEQUENCE`` 0) unless ``plan``
+    already carries its state (it was written before), which is then kept.
+    A ``previous`` plan written before calendar states existed is taken as
+    published with every event at ``SEQUENCE`` 0.
+    """
+    if previous is None and plan.calendar is not None:
+        return plan.calendar
+    if previous is not None and previous.scenario.iso_week != plan.scenario.iso_week:
+        raise InputError(
+            f"previous plan: week {previous.scenario.iso_week}, but this plan is week "
+            f"{plan.scenario.iso_week} (calendars update only the same week's publication)"
+        )
+    now = _stamp_text(plan)
+    drafts = _drafts(plan)
+    prev_state = calendar_state(previous) if previous is not None else CalendarState()
+    prev_drafts = _drafts(previous) if previous is not None else {}
+    events: dict[str, CalendarEventState] = {}
+    for uid, d in drafts.items():
+        p = prev_state.events.get(uid)
+        digest = d.digest
+        if p is not None and not p.cancelled and p.digest == digest:
+            events[uid] = p.model_copy()
+        else:
+            seq = p.sequence + 1 if p is not None else 0
+            events[uid] = CalendarEventState(file=d.file, sequence=seq, stamp=now, digest=digest)
+    for uid, p in prev_state.events.items():
+        if uid in events:
+            continue
+        if p.cancelled:
+            events[uid] = p.model_copy()
+            continue
+        old = prev_drafts.get(uid)
+        if old is None:  # pragma: no cover - a live event of the previous plan always has a draft
+            continue
+        gone = CalendarEventState(file=p.file, sequence=p.sequence + 1, stamp=now, digest=p.digest)
+        ev = _finished(old, gone)
+        ev.add("status", "CANCELLED")
+        gone.cancelled = True
+        gone.ical = ev.to_ical().decode("utf-8")
+        events[uid] = gone
+    return CalendarState(events=dict(sorted(events.items())))
+
+
+# -- files ------------------------------------------------------------------------------------------
+
+
+def _calendar(plan: PlanRecord, name: str, description: str, method: str) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
+    cal.add("method", method)
     cal.add("x-wr-calname", name)
+    cal.add("x-wr-caldesc", description)
     cal.add("x-wr-timezone", plan.timezone)
     return cal
 
@@ -74,120 +351,71 @@ def _finish(plan: PlanRecord, cal: Calendar) -> bytes:
     return cal.to_ical()
 
 
-def _stamp(plan: PlanRecord) -> datetime:
-    return datetime.fromisoformat(plan.generated_at).astimezone(UTC)
+def _week(plan: PlanRecord) -> str:
+    year, _, week = plan.scenario.iso_week.partition("-W")
+    return f"uge {int(week)}, {year}" if week.isdigit() else plan.scenario.iso_week
 
 
-def vehicle_calendar(plan: PlanRecord, vehicle_id: str) -> bytes:
-    """The vehicle's week: one VEVENT per stop."""
-    tz = ZoneInfo(plan.timezone)
-    vehicle = next(v for v in plan.vehicles if v.id == vehicle_id)
-    sites = {s.id: s for s in plan.sites}
-    munis = {m.code: m.name for m in plan.municipalities}
-    links = {lk.id: lk for lk in plan.links}
-    cal = _calendar(plan, f"{vehicle.name or vehicle.id} - {plan.scenario.iso_week}")
-    stamp = _stamp(plan)
-    routes: list[Route] = sorted((r for r in plan.routes if r.vehicle_id == vehicle_id), key=lambda r: r.date)
-    for route in routes:
-        crew = crew_names(plan, route.crew)
-        stops = sorted(route.stops, key=lambda s: s.seq)
-        for stop in stops:
-            site = sites[stop.site_id]
-            into = next((leg for leg in route.legs if leg.to_id == stop.site_id), None)
-            lines = [
-                f"Type: {L.kind_name(site.kind)}",
-                f"Kommune: {munis.get(site.municipality_code, site.municipality_code)}",
-                f"Score: {site.score:.3f}".replace(".", ","),
-                f"Begrundelse: {why(site)}",
-                f"Besætning: {crew or 'ikke bemandet'}",
-                f"Ankomst: {L.clock(stop.arrival)}"
-                + (f" (venter {stop.wait_min} min)" if stop.wait_min else ""),
-                f"Køretøj: {vehicle.name or vehicle.id}, stop {stop.seq} af {len(stops)} "
-                f"({L.day_name(route.date)} {route.date}, afgang {L.clock(route.departure)}, "
-                f"hjemkomst {L.clock(route.return_)})",
-            ]
-            if into is not None and into.ferry:
-                names = ", ".join(links[i].name if i in links else i for i in into.links)
-                lines.append(f"Færge: {names}")
-            if site.synthetic:
-                lines.append("Bemærk: stedet bygger på syntetiske data.")
-            if plan.travel.estimated:
-                lines.append("Køretider er skønnede, ikke beregnet på vejnettet.")
-            event = Event()
-            event.add("uid", f"{route.id}-{stop.seq}@{UID_DOMAIN}")
-            event.add("dtstamp", stamp)
-            event.add("dtstart", local_datetime(route.date, stop.start, tz))
-            event.add("dtend", local_datetime(route.date, stop.end, tz))
-            event.add("summary", f"Mobil politistation: {site.name}")
-            event.add("location", f"{site.name} ({site.lat:.5f}, {site.lon:.5f})")
-            event.add("geo", (site.lat, site.lon))
-            event.add("description", "\n".join(lines))
-            event.add("categories", [L.kind_name(site.kind)])
-            event.add("transp", "OPAQUE")
-            cal.add_component(event)
-    return _finish(plan, cal)
-
-
-def officer_calendar(plan: PlanRecord, officer_id: str) -> bytes:
-    """The officer's week: one VEVENT per shift (mobile duty or patrol)."""
-    tz = ZoneInfo(plan.timezone)
-    officer = next(o for o in plan.officers if o.id == officer_id)
-    sites = {s.id: s for s in plan.sites}
-    routes = {r.id: r for r in plan.routes}
-    vehicles = {v.id: v for v in plan.vehicles}
-    stations = {s.id: s for s in plan.stations}
-    cal = _calendar(plan, f"{officer.name or officer.id} - {plan.scenario.iso_week}")
-    stamp = _stamp(plan)
-    for shift in sorted(officer.shifts, key=lambda s: (s.date, s.start)):
-        route = routes.get(shift.route_id or "")
-        if shift.duty == "mobile" and route is not None:
-            vehicle = vehicles.get(route.vehicle_id)
-            vname = vehicle.name if vehicle and vehicle.name else route.vehicle_id
-            places = [sites[s.site_id].name for s in sorted(route.stops, key=lambda s: s.seq)]
-            summary = f"Mobil politistation: {vname}"
-            lines = [
-                f"Vagt: {L.DUTY_NAMES['mobile']}",
-                f"Rute: {', '.join(places) or 'ingen stop'}",
-                f"Afgang {L.clock(route.departure)}, hjemkomst {L.clock(route.return_)}",
-                f"Besætning: {crew_names(plan, route.crew)}",
-            ]
-            depot = stations.get(route.depot_id)
-            location = depot.name if depot else route.depot_id
-            geo = (depot.lat, depot.lon) if depot else (route.depot_lat, route.depot_lon)
-        else:
-            areas = [h for h in plan.hours if h.officer_id == officer.id and h.date == shift.date]
-            summary = "Patrulje: " + (", ".join(h.area_name for h in areas) or "lokalområde")
-            lines = [f"Vagt: {L.DUTY_NAMES.get(shift.duty, shift.duty)}"] + [
-                f"{h.area_name}: {h.minutes} min ({h.blocks} blokke)" for h in areas
-            ]
-            station = stations.get(officer.station_id)
-            location = station.name if station else officer.station_id
-            geo = (station.lat, station.lon) if station else None
-        event = Event()
-        event.add("uid", f"officer-{officer.id}-{shift.date}-{shift.start}@{UID_DOMAIN}")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", local_datetime(shift.date, shift.start, tz))
-        event.add("dtend", local_datetime(shift.date, shift.end, tz))
-        event.add("summary", summary)
-        event.add("location", location)
-        if geo is not None:
-            event.add("geo", geo)
-        event.add("description", "\n".join(lines))
-        event.add("categories", [L.DUTY_NAMES.get(shift.duty, shift.duty)])
-        cal.add_component(event)
-    return _finish(plan, cal)
-
-
-def write_calendars(plan: PlanRecord, out_dir: str | Path) -> list[Path]:
-    """Write every vehicle and officer calendar into ``out_dir/calendars/``."""
-    folder = Path(out_dir) / CALENDARS_DIR
+def _titles(plan: PlanRecord) -> dict[str, tuple[str, str]]:
+    """Calendar file -> (name shown in Outlook, who it is for)."""
     names = calendar_file_names(plan)
-    written = [
-        atomic_write_bytes(folder / names[("vehicle", v.id)], vehicle_calendar(plan, v.id))
-        for v in plan.vehicles
-    ]
-    written += [
-        atomic_write_bytes(folder / names[("officer", o.id)], officer_calendar(plan, o.id))
-        for o in plan.officers
-    ]
-    return written
+    out: dict[str, tuple[str, str]] = {}
+    for v in plan.vehicles:
+        out[names[("vehicle", v.id)]] = (f"{v.name or v.id} \u2013 {_week(plan)}", L.AUDIENCE["calendar_vehicle"])
+    for o in plan.officers:
+        out[names[("officer", o.id)]] = (f"{o.name or o.id} \u2013 {_week(plan)}", L.AUDIENCE["calendar_officer"])
+    return out
+
+
+def render_calendars(plan: PlanRecord, state: CalendarState) -> dict[str, bytes]:
+    """Every calendar file (path inside ``calendars/``) of ``plan`` published with ``state``."""
+    drafts = _drafts(plan)
+    titles = _titles(plan)
+    files = sorted(set(titles) | {s.file for s in state.events.values()})
+    out: dict[str, bytes] = {}
+    for file in files:
+        title, audience = titles.get(file, (f"{Path(file).stem} \u2013 {_week(plan)}", L.AUDIENCE_INTERNAL))
+        cal = _calendar(plan, title, audience, "PUBLISH")
+        cancel = _calendar(plan, f"Aflyst: {title}", audience, "CANCEL")
+        n_cancelled = 0
+        for uid, st in state.events.items():
+            if st.file != file:
+                continue
+            if st.cancelled and st.ical:
+                ev = Event.from_ical(st.ical)
+                cal.add_component(ev)
+                gone = Event.from_ical(st.ical)
+                gone.add("organizer", vCalAddress(ORGANIZER))
+                cancel.add_component(gone)
+                n_cancelled += 1
+            elif uid in drafts:
+                cal.add_component(_finished(drafts[uid], st))
+        out[file] = _finish(plan, cal)
+        if n_cancelled:
+            out[f"{CANCEL_DIR}/{file}"] = _finish(plan, cancel)
+    return out
+
+
+def vehicle_calendar(plan: PlanRecord, vehicle_id: str, previous: PlanRecord | None = None) -> bytes:
+    """The vehicle's week: one VEVENT per stop (and its cancelled stops)."""
+    file = calendar_file_names(plan)[("vehicle", vehicle_id)]
+    return render_calendars(plan, calendar_state(plan, previous))[file]
+
+
+def officer_calendar(plan: PlanRecord, officer_id: str, previous: PlanRecord | None = None) -> bytes:
+    """The officer's week: one VEVENT per mobile shift and per patrol area."""
+    file = calendar_file_names(plan)[("officer", officer_id)]
+    return render_calendars(plan, calendar_state(plan, previous))[file]
+
+
+def write_calendars(
+    plan: PlanRecord, out_dir: str | Path, *, previous: PlanRecord | None = None
+) -> list[Path]:
+    """Write every calendar into ``out_dir/calendars/`` (cancellations into ``aflysninger/``).
+
+    ``previous``: the last published plan of the same week; its events are
+    updated (``SEQUENCE``) or cancelled, the unchanged ones kept byte for byte.
+    """
+    folder = Path(out_dir) / CALENDARS_DIR
+    files = render_calendars(plan, calendar_state(plan, previous))
+    return [atomic_write_bytes(folder / name, data) for name, data in files.items()]

@@ -2,8 +2,10 @@
 
 It shows the planned week, one row per municipality (visits, hours, hours per
 1,000 inhabitants, whether the quota is met), links to the district map and to
-each municipality's map, and the notices a reader must not miss: synthetic
-input data and estimated travel times. Plain HTML with inline CSS; no script
+each municipality's map, the notices a reader must not miss (synthetic
+input data, estimated travel times), and which file is for whom
+(:data:`OUTPUT_FILES`: day sheets for crews, the public schedule for
+citizens, ...). Plain HTML with inline CSS; no script
 and no external asset, so it opens anywhere.
 
 The per-municipality numbers are recomputed from the plan record alone by
@@ -201,6 +203,48 @@ ul.maps{columns:3;max-width:50rem;padding-left:1.2rem} a{color:#0b4f9c}
 """
 
 
+OUTPUT_FILES: tuple[tuple[str, str, str], ...] = (
+    ("dagsplaner.html", "Besætningen på den mobile politistation",
+     "Dagsplan til udskrift: én A4-side pr. bil og dag med stop, tider, opgaver og navigation"),
+    ("patruljeplaner.html", "Lokalbetjente", "Patruljedage til udskrift: områder og tider"),
+    ("calendars/", "Besætninger og betjente",
+     "Kalenderfiler (.ics) til Outlook og telefon; aflysninger i calendars/aflysninger/"),
+    ("offentlig_plan.html", "Borgerne (politiets hjemmeside og sociale medier)",
+     "Hvornår den mobile politistation kommer; intet internt"),
+    ("offentlig_plan.csv", "Kommunikationsafdelingen", "Samme offentlige plan som tabel"),
+    ("schedule.xlsx", "Planlæggere og lokalledere", "Arbejdsbog med alle ture, vagter og timer"),
+    ("visits.csv", "Planlæggere og analytikere", "Alle besøg som tabel"),
+    ("plan.gpkg", "GIS-medarbejdere (QGIS)", "Ruter, stop og områder som kortlag"),
+    ("plan.json", "Systemet selv", "Den fulde plan; næste revision og genplanlægning bygger på den"),
+)  # fmt: skip
+"""Every output a reader may open, who it is for and what for (shown on the index page)."""
+
+
+def _audience_table(out: Path) -> str:
+    e = html.escape
+    rows = []
+    for name, who, what in OUTPUT_FILES:
+        target = out / name
+        label = e(name)
+        if target.exists() and target.is_file():
+            label = f'<a href="{_relative_href(target, out)}">{label}</a>'
+        rows.append(f'<tr data-file="{e(name)}"><td class="name">{label}</td><td class="name">{e(who)}</td>'
+                    f'<td class="name">{e(what)}</td></tr>')  # fmt: skip
+    return (
+        "<h2 style='font-size:1.1rem'>Hvem får hvilken fil</h2>"
+        '<table class="ms-audiences"><thead><tr><th class="name">Fil</th><th class="name">Til</th>'
+        f'<th class="name">Hvad</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+def _generated(plan: PlanRecord) -> str:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    t = datetime.fromisoformat(plan.generated_at).astimezone(ZoneInfo(plan.timezone))
+    return L.when(t.date(), t.hour * 60 + t.minute)
+
+
 def _relative_href(target: Path, out_dir: Path) -> str:
     rel = Path(os.path.relpath(target, out_dir)).as_posix()
     return html.escape(rel, quote=True)
@@ -231,6 +275,7 @@ def render_index(
         f"<title>{e(district)} {EN_DASH} {e(week_label(plan))}</title>",
         f"<style>{_CSS}</style></head><body>",
         f"<h1>Mobile politistationer {EN_DASH} {e(district)}</h1>",
+        f'<p class="ms-audience">{e(L.AUDIENCE["index"])}</p>',
         f'<p class="sub">{e(week_label(plan))} · scenarie «{e(plan.scenario.name)}» · '
         f"{len(plan.vehicles)} køretøjer · {sum(1 for r in plan.routes if r.stops)} ruter</p>",
     ]
@@ -283,6 +328,7 @@ def render_index(
                     f'<li><a class="ms-map-link" href="{_relative_href(mf.path, out)}">{e(mf.title)}</a></li>'
                 )
         parts.append("</ul>")
+    parts.append(_audience_table(out))
     if plan.unvisited:
         parts.append(
             f"<p>{len(plan.unvisited)} kandidatsteder blev ikke besøgt denne uge "
@@ -291,7 +337,7 @@ def render_index(
     parts.append(
         '<p class="foot">Timer = tid hvor den mobile station holder på stedet '
         "+ lokalbetjenttimer i kommunen. "
-        f"Dannet {e(plan.generated_at)}.</p></body></html>"
+        f"Dannet {e(_generated(plan))}.</p></body></html>"
     )
     return "\n".join(parts) + "\n"
 

@@ -144,3 +144,89 @@ def clock(minute: int) -> str:
 
 def yes_no(flag: bool) -> str:
     return YES if flag else NO
+
+
+# -- one date style for everything people read ("tirsdag 1/12 kl. 10:15") -----------------------------
+
+DAY_SHORT: tuple[str, ...] = ("ma", "ti", "on", "to", "fr", "lø", "sø")
+
+
+def _as_date(d: date | str) -> date:
+    return date.fromisoformat(d) if isinstance(d, str) else d
+
+
+def day_date(d: date | str) -> str:
+    """``"tirsdag 1/12"``: the weekday and day/month of an ISO date."""
+    d = _as_date(d)
+    return f"{DAY_NAMES[d.isoweekday() - 1]} {d.day}/{d.month}"
+
+
+def day_short(d: date | str) -> str:
+    """``"ti"``: the two-letter weekday used on map markers ("ti 2")."""
+    return DAY_SHORT[_as_date(d).isoweekday() - 1]
+
+
+def when(d: date | str, minute: int, end: int | None = None) -> str:
+    """``"tirsdag 1/12 kl. 10:15"``, or ``"tirsdag 1/12 kl. 10:15-11:45"`` with an end (en dash)."""
+    text = f"{day_date(d)} kl. {clock(minute)}"
+    return text if end is None else f"{text}\u2013{clock(end)}"
+
+
+def deadline(text: str | None) -> str:
+    """A deadline as the one date style ("fredag 4/12"); text that is no ISO date is shown as given."""
+    if not text:
+        return ""
+    try:
+        return day_date(text[:10])
+    except ValueError:
+        return text
+
+
+# -- what a visit is, in words a crew and a citizen read ----------------------------------------------
+
+REQUEST_TASKS: dict[str, str] = {
+    "traffic_check": "Trafikkontrol",
+    "local_officer": "Møde med lokalbetjent",
+}
+
+
+def request_type(site_kind: str, meta: dict[str, object]) -> str | None:
+    """The request type code of a request site (``"traffic_check"``), else None."""
+    if site_kind != "request":
+        return None
+    value = meta.get("request_type")
+    return str(value) if value else None
+
+
+def task(kind: str, meta: dict[str, object]) -> str:
+    """What the crew does at a site, as a heading ("Åben mobil politistation", "Trafikkontrol")."""
+    if kind == "request":
+        rtype = request_type(kind, meta) or ""
+        return REQUEST_TASKS.get(rtype, "Borgerhenvendelse")
+    if kind == "neighbourhood":
+        return "Tryghedsbesøg (indbrudsforebyggelse)"
+    return "Åben mobil politistation"
+
+
+def place_name(name: str) -> str:
+    """A site name fit for a title: a request's "Skole: tryghedsmøde" reads "Skole – tryghedsmøde"."""
+    return name.replace(": ", " \u2013 ").strip()
+
+
+def note(meta: dict[str, object]) -> str:
+    """The citizen's or planner's note kept with a site ("" when none)."""
+    value = meta.get("note")
+    return str(value).strip() if value else ""
+
+
+# -- who each output is for (stated on its face) ------------------------------------------------------
+
+AUDIENCE_INTERNAL = "Internt til politiet \u2013 må ikke offentliggøres."
+AUDIENCE = {
+    "index": "Til lokalledere og planlæggere. " + AUDIENCE_INTERNAL,
+    "map": "Til lokalledere og planlæggere. " + AUDIENCE_INTERNAL,
+    "daysheets": "Til besætningen på den mobile politistation og lokalbetjente. " + AUDIENCE_INTERNAL,
+    "calendar_vehicle": "Til besætningen på køretøjet. " + AUDIENCE_INTERNAL,
+    "calendar_officer": "Til betjenten selv. " + AUDIENCE_INTERNAL,
+    "public": "Til borgerne: må lægges på politiets hjemmeside og sociale medier.",
+}

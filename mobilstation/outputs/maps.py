@@ -17,25 +17,42 @@ What :func:`write_maps` writes into ``out_dir``:
 
 The pages need no network (see :mod:`mobilstation.outputs._offline`): there is
 no tile layer (the base is the municipality polygons on a sea-coloured
-background), Leaflet is inlined, and markers are DivIcons and circle markers
-with inline HTML/CSS (no icon fonts).
+background), Leaflet is inlined, and markers are DivIcons with inline HTML/CSS
+(no icon fonts). The little script of the page (day filter, labels by zoom)
+is written here, not taken from a third party.
+
+What a local leader reads at a glance:
+
+* every vehicle-day has its own colour (:func:`~mobilstation.outputs.colours.route_palette`,
+  at least :data:`ROUTE_MIN_DELTA_E` CIEDE2000 apart), shown as a swatch in
+  the layer list and the legend;
+* each visit is a chip "ti 2" (day, order in the day's route) in the
+  route's colour; everything at one place (visits, a station, an unvisited
+  site, a hotspot) is one marker, and places closer than
+  :data:`GROUP_RADIUS_M` share one, so no marker hides under another;
+* visited places are always labelled, other places from zoom
+  :data:`LABEL_ZOOM`; municipality names are drawn too;
+* a one-click day filter; hotspots outlined in red; a route's leg over a
+  bridge, tunnel or ferry is drawn through the link the plan records for it;
+* dates in one style ("tirsdag 1/12 kl. 10:15"); data credits in the corner;
+* a municipality's map lists the week's visits there beside the map.
 
 Hooks for automated checks (kept stable):
 
-* each planned stop is one marker whose HTML is
-  ``<div class="ms-stop" data-site=... data-route=... data-seq=...>``;
-* each non-empty route is one polyline with the SVG class ``ms-route``; each
-  route is its own layer ("Bil 1 — mandag 7/12"), all shown when the page
-  opens, so every route line is in the DOM;
-* stations are ``.ms-station`` markers, unvisited sites ``.ms-unvisited``
-  circles, fixed links ``.ms-link`` lines;
+* each planned stop is a chip ``<span class="ms-stop" data-site=... data-route=...
+  data-seq=... data-date=...>`` inside a ``.ms-place`` marker;
+* each non-empty route is one polyline with the SVG class ``ms-route`` in
+  its own layer ("Bil 1 — mandag 7/12"), all shown when the page opens;
+* stations are ``.ms-station``, unvisited sites ``.ms-unvisited``, hotspot
+  centres ``.ms-hotspot-ring`` (all inside place markers), fixed links
+  ``.ms-link`` lines, labels ``.ms-label-visited`` / ``.ms-label-minor``;
 * ``<script type="application/json" id="ms-summary">`` holds the counts the
-  page was built with (stops, routes, stations, unvisited, hotspots, links).
+  page was built with (stops, routes, route colours, places, labels, ...).
 
 Municipality maps zoom to the municipality and show the routes that stop in
-it (each whole, with all its numbered stops, so the order of the day reads
-right), the unvisited sites and hotspots in it, all stations and fixed links
-for context, and the municipality's visits and hours against its quota.
+it (each whole, so the order of the day reads right), the unvisited sites and
+hotspots in it, all stations and fixed links for context, and the week's
+visits and hours against its quota in a panel beside the map.
 """
 
 from __future__ import annotations
@@ -44,6 +61,7 @@ import html
 import json
 import re
 import unicodedata
+from datetime import date
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,7 +87,6 @@ from mobilstation.outputs.index_page import (
     MapFile,
     MunicipalityRow,
     fmt_clock,
-    fmt_day,
     fmt_num,
     municipality_rows,
     quota_text,
@@ -78,6 +95,8 @@ from mobilstation.outputs.index_page import (
     week_label,
     write_index,
 )
+from mobilstation.outputs import labels as L
+from mobilstation.outputs.colours import route_palette
 from mobilstation.outputs.labels import BREAKDOWN_NAMES
 from mobilstation.plan import HotspotRecord, LinkInfo, PlanRecord, Route, SiteRecord, Stop
 
@@ -96,17 +115,10 @@ KIND_LABELS_DA = {
     "neighbourhood": "Boligområde med indbrud",
     "request": "Borgerhenvendelse",
 }
-KIND_COLOURS = {
-    "town": "#1f5fa8",
-    "outlying": "#2e7d32",
-    "neighbourhood": "#c62828",
-    "request": "#6a1b9a",
-}
-ROUTE_COLOURS = (
-    "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#d55e00", "#56b4e9",
-    "#882255", "#44aa99", "#332288", "#999933", "#000000", "#aa4499",
-)  # fmt: skip
-"""Route line colours, assigned in (vehicle, date) order and reused cyclically."""
+ROUTE_MIN_DELTA_E = {12: 20.0, 25: 12.0}
+"""Stated minimum CIEDE2000 difference between any two route colours, for up to that many vehicle-days.
+
+:func:`mobilstation.outputs.colours.route_palette` meets it (checked in the tests)."""
 
 UNVISITED_COLOUR = "#8a8a8a"
 LINK_COLOUR = "#0b3d91"
@@ -115,6 +127,12 @@ BREAKDOWN_LABELS_DA = BREAKDOWN_NAMES  # one mapping, kept in labels.py
 """Danish names for score components; components not listed are shown by their key."""
 
 _SLUG_MAP = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
+
+
+def date_dm(iso_date: str) -> str:
+    """``"1/12"``: day/month of an ISO date."""
+    d = date.fromisoformat(iso_date)
+    return f"{d.day}/{d.month}"
 
 
 def municipality_slug(name: str) -> str:
@@ -251,6 +269,7 @@ class _Context:
     rows: dict[str, MunicipalityRow]
     route_colour: dict[str, str]
     route_label: dict[str, str]
+    route_short: dict[str, str]
     visits: dict[str, list[_Visit]]
     officer_names: dict[str, str]
     vehicle_names: dict[str, str]
@@ -282,14 +301,19 @@ class _Context:
         ordered = sorted(plan.routes, key=lambda r: (vehicle_order.get(r.vehicle_id, 10**6), r.date, r.id))
         route_colour: dict[str, str] = {}
         route_label: dict[str, str] = {}
+        route_short: dict[str, str] = {}
         seen_labels: set[str] = set()
-        for i, r in enumerate(ordered):
-            route_colour[r.id] = ROUTE_COLOURS[i % len(ROUTE_COLOURS)]
-            label = f"{vehicle_names.get(r.vehicle_id, r.vehicle_id)} — {fmt_day(r.date)}"
+        palette = route_palette(len([r for r in ordered if r.stops]))
+        for i, r in enumerate(r for r in ordered if r.stops):
+            route_colour[r.id] = palette[i]
+        for r in ordered:
+            route_colour.setdefault(r.id, "#777777")
+            label = f"{vehicle_names.get(r.vehicle_id, r.vehicle_id)} — {L.day_date(r.date)}"
             if label in seen_labels:
                 label = f"{label} ({r.id})"
             seen_labels.add(label)
             route_label[r.id] = label
+            route_short[r.id] = f"{vehicle_names.get(r.vehicle_id, r.vehicle_id)}, {L.day_short(r.date)} {date_dm(r.date)}"
 
         sites = {s.id: s for s in plan.sites}
         visits: dict[str, list[_Visit]] = {}
@@ -331,6 +355,7 @@ class _Context:
             rows={row.code: row for row in municipality_rows(plan)},
             route_colour=route_colour,
             route_label=route_label,
+            route_short=route_short,
             visits=visits,
             officer_names={o.id: o.name for o in plan.officers},
             vehicle_names=vehicle_names,
@@ -426,7 +451,7 @@ def _site_foot(site: SiteRecord) -> str:
     notes = []
     if site.mandatory:
         notes.append(
-            "Skal besøges" + (f" senest {html.escape(site.deadline)}" if site.deadline else "") + "."
+            "Skal besøges" + (f" senest {html.escape(L.deadline(site.deadline))}" if site.deadline else "") + "."
         )
     if site.synthetic:
         notes.append("Bygger på syntetiske data.")
@@ -434,27 +459,25 @@ def _site_foot(site: SiteRecord) -> str:
     return body + "</div>"
 
 
-def _stop_popup(ctx: _Context, site: SiteRecord, visit: _Visit) -> str:
+def _visits_popup(ctx: _Context, site: SiteRecord, visits: list[_Visit]) -> str:
+    """A visited place: every visit of the week (when, vehicle, crew), what to do, why."""
     e = html.escape
-    r, s = visit.route, visit.stop
-    crew = ", ".join(ctx.officer_names.get(c, c) for c in r.crew) or EN_DASH
-    when = f"{fmt_day(r.date)} kl. {fmt_clock(s.start)}{EN_DASH}{fmt_clock(s.end)} (stop nr. {s.seq})"
-    extra = ""
-    if s.wait_min:
-        extra = f" {EN_DASH} ankommer {fmt_clock(s.arrival)}, venter {s.wait_min} min"
-    parts = [
-        _site_head(ctx, site),
-        _row("Besøg", e(when + extra)),
-        _row("Køretøj", e(ctx.vehicle_names.get(r.vehicle_id, r.vehicle_id))),
-        _row("Besætning", e(crew)),
-        _score_html(site),
-    ]
-    others = [v for v in ctx.visits.get(site.id, []) if v is not visit]
-    if others:
-        parts.append("<b>Øvrige besøg i ugen</b><ul style='margin:2px 0 4px 16px;padding:0'>")
-        for v in others:
-            parts.append(f"<li>{e(v.label)} kl. {fmt_clock(v.stop.start)}</li>")
-        parts.append("</ul>")
+    parts = [_site_head(ctx, site), _row("Opgave", e(L.task(site.kind, site.meta)))]
+    note = L.note(site.meta)
+    if note:
+        parts.append(_row("Bemærkning", f"<i>{e(note)}</i>"))
+    parts.append("</table><b>Besøg i ugen</b><ul class='ms-visit-list' style='margin:2px 0 4px 16px;padding:0'>")
+    for v in visits:
+        r, s = v.route, v.stop
+        crew = ", ".join(ctx.officer_names.get(c, c) for c in r.crew) or EN_DASH
+        wait = f"; ankommer {fmt_clock(s.arrival)}, venter {s.wait_min} min" if s.wait_min else ""
+        parts.append(
+            f"<li><span class='ms-swatch' style='background:{v.colour}'></span> "
+            f"{e(L.when(r.date, s.start, s.end))} {EN_DASH} {e(ctx.vehicle_names.get(r.vehicle_id, r.vehicle_id))}, "
+            f"stop nr. {s.seq}{e(wait)}<br><span style='color:#444'>Besætning: {e(crew)}</span></li>"
+        )
+    parts.append("</ul><table style='border-collapse:collapse'>")
+    parts.append(_score_html(site))
     parts.append(_site_foot(site))
     return "".join(parts)
 
@@ -470,67 +493,133 @@ def _unvisited_popup(ctx: _Context, site: SiteRecord, reason: str) -> str:
     )
 
 
+def _station_popup(ctx: _Context, st: Any, homes: list[str]) -> str:
+    e = html.escape
+    kind = {"headquarters": "politigård", "station": "politistation"}.get(st.kind, st.kind)
+    home = f"<br>Hjemsted for: {e(', '.join(homes))}" if homes else ""
+    return (
+        f"<div style='{_POPUP_CSS}'><b>{e(st.name)}</b><br>{e(kind)}, "
+        f"{e(ctx.mun_names.get(st.municipality_code, st.municipality_code))} Kommune{home}</div>"
+    )
+
+
+def _hotspot_popup(h: HotspotRecord) -> str:
+    synth = " (syntetiske data)" if h.synthetic else ""
+    return (
+        f"<div style='{_POPUP_CSS}'><b>Hotspot for indbrud{synth}</b><br>{h.incidents} indbrud; "
+        f"intensitet {fmt_num(h.intensity, 1)}; udvikling {fmt_num(h.trend, 2)} "
+        "(sidste 4 uger mod de 8 før)</div>"
+    )
+
+
 # -- page furniture (fixed-position HTML) -------------------------------------------------------------
+
+SIDE_PANEL_PX = 300
+"""Width of the visit list beside a municipality's map."""
 
 _PAGE_CSS = """
 <style>
+html,body{height:100%;margin:0}
 .leaflet-container{background:#cfe2ee}
 .ms-icon{background:none;border:none}
-.ms-stop{width:24px;height:24px;border-radius:50%;border:3px solid;box-sizing:border-box;color:#fff;
- font:700 12px/18px system-ui,Arial,sans-serif;text-align:center;box-shadow:0 0 3px rgba(0,0,0,.6)}
-.ms-station{width:46px;height:16px;border-radius:3px;background:#0b1f44;color:#fff;border:1px solid #fff;
- font:700 9px/14px system-ui,Arial,sans-serif;text-align:center;letter-spacing:.5px;
+.ms-place{position:absolute;left:0;top:0;transform:translate(-50%,-50%);display:flex;gap:2px;
+ align-items:center;white-space:nowrap;cursor:pointer}
+.ms-stop{display:inline-block;min-width:30px;height:20px;padding:0 4px;border-radius:10px;
+ border:2px solid #fff;box-sizing:border-box;color:#fff;font:700 11px/16px system-ui,Arial,sans-serif;
+ text-align:center;box-shadow:0 0 3px rgba(0,0,0,.7)}
+.ms-station{display:inline-block;width:46px;height:16px;border-radius:3px;background:#0b1f44;color:#fff;
+ border:1px solid #fff;font:700 9px/14px system-ui,Arial,sans-serif;text-align:center;letter-spacing:.5px;
  box-shadow:0 0 3px rgba(0,0,0,.6)}
-.ms-box{position:fixed;z-index:1000;background:rgba(255,255,255,.94);border-radius:5px;
+.ms-unvisited{display:inline-block;width:12px;height:12px;border-radius:50%;background:#c8c8c8;
+ border:2px solid #8a8a8a;box-sizing:border-box}
+.ms-hotspot-ring{display:inline-block;width:16px;height:16px;border-radius:50%;border:3px solid #b00020;
+ box-sizing:border-box;background:rgba(255,255,255,.3)}
+.ms-label{position:absolute;top:100%;left:50%;transform:translateX(-50%);margin-top:1px;
+ font:600 12px/1.1 system-ui,Arial,sans-serif;color:#111;pointer-events:none;
+ text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff,0 0 4px #fff}
+.ms-label-above{top:auto;bottom:100%;margin:0 0 1px}
+.ms-label-minor{font-weight:400;font-size:11px;color:#444;display:none}
+.ms-zoom-in .ms-label-above{top:auto;bottom:100%;margin:0 0 1px}
+.ms-label-minor{display:block}
+.ms-place.ms-hidden{display:none}
+.ms-mun-label{position:absolute;transform:translate(-50%,-50%);white-space:nowrap;pointer-events:none;
+ font:italic 600 13px/1 system-ui,Arial,sans-serif;color:#5a5a5a;letter-spacing:1px;text-transform:uppercase;
+ text-shadow:0 0 3px #f8f5ea,0 0 3px #f8f5ea}
+.ms-swatch{display:inline-block;width:14px;height:10px;border-radius:2px;vertical-align:middle;
+ border:1px solid rgba(0,0,0,.4)}
+.ms-box{position:fixed;z-index:1000;background:rgba(255,255,255,.95);border-radius:5px;
  box-shadow:0 1px 5px rgba(0,0,0,.4);font:13px/1.35 system-ui,Arial,sans-serif;padding:6px 10px}
-.ms-info{top:10px;left:54px;max-width:430px}
+.ms-info{top:10px;left:54px;max-width:400px}
 .ms-info h1{font-size:15px;margin:0 0 2px}
-.ms-legend{bottom:52px;left:10px;max-width:260px}
+.ms-days{margin-top:4px;display:flex;flex-wrap:wrap;gap:3px}
+.ms-days button{font:12px system-ui,Arial,sans-serif;padding:1px 6px;border:1px solid #888;border-radius:3px;
+ background:#fff;cursor:pointer}
+.ms-days button.active{background:#0b1f44;color:#fff;border-color:#0b1f44}
+.ms-legend{bottom:44px;left:10px;max-width:330px;max-height:calc(100vh - 250px);overflow-y:auto}
+.ms-legend summary{font-weight:700;cursor:pointer}
 .ms-legend .row{display:flex;align-items:center;gap:6px;margin:1px 0}
-.ms-legend .dot{width:14px;height:14px;border-radius:50%;display:inline-block;border:2px solid #fff;
- box-shadow:0 0 2px #000}
-.ms-legend .line{width:26px;height:0;display:inline-block;border-top:4px solid #0072b2}
+.ms-legend .row>span{flex:none}
+.ms-legend .routes{display:grid;grid-template-columns:1fr 1fr;column-gap:8px}
+.ms-legend .line{width:26px;height:0;display:inline-block;border-top:4px solid #1f4fbf}
 .ms-legend .dash{width:26px;height:0;display:inline-block;border-top:3px dashed #0b3d91}
+.ms-legend .solid{width:26px;height:0;display:inline-block;border-top:4px solid #0b3d91}
+.leaflet-control-layers-expanded{max-height:calc(100vh - 130px);overflow-y:auto;font-size:12px}
+.leaflet-control-attribution{font-size:10px;max-width:calc(100vw - 180px)}
 .ms-synthetic-banner{position:fixed;z-index:1001;top:0;left:0;right:0;background:#ffcc00;color:#222;
- border-bottom:2px solid #b38f00;text-align:center;font:700 14px/1.3 system-ui,Arial,sans-serif;
- padding:6px 10px}
-.ms-travel-note{color:#7a4b00;font-style:italic}
+ border-bottom:2px solid #b38f00;text-align:center;font:700 13px/1.25 system-ui,Arial,sans-serif;
+ padding:4px 10px}
+.ms-travel-note{color:#7a4b00;font-style:italic;font-size:12px}
+.ms-audience{color:#555;font-size:11px}
 .ms-kpi td,.ms-kpi th{padding:0 6px 0 0;text-align:left;font-weight:normal}
 .ms-kpi .ok{color:#176b2c;font-weight:700}.ms-kpi .short{color:#a11;font-weight:700}
+.ms-side{position:fixed;z-index:1000;top:0;right:0;bottom:0;width:SIDEPX;overflow-y:auto;background:#fff;
+ border-left:1px solid #999;font:13px/1.35 system-ui,Arial,sans-serif;padding:8px 10px;box-sizing:border-box}
+.ms-side h2{font-size:14px;margin:8px 0 2px}.ms-side ul{margin:0;padding-left:16px}
+.ms-with-side .folium-map{width:calc(100% - SIDEPX)!important}
+.ms-with-side .ms-synthetic-banner{right:SIDEPX}
 </style>
-"""
+""".replace("SIDEPX", f"{SIDE_PANEL_PX}px")
 
-_BANNER_OFFSET_CSS = "<style>.leaflet-top{top:34px}.ms-info{top:44px}</style>"
+_CREDITS = (
+    "Grænser: DAGI/FOT 1:500.000, Geodatastyrelsen og Danske Kommuner "
+    "&middot; Stednavne: <a href='https://www.geonames.org/'>GeoNames</a> CC BY 4.0 "
+    "&middot; <a href='https://leafletjs.com/'>Leaflet</a>"
+)
 
 
-def _legend_html(ctx: _Context, hotspots_shown: bool) -> str:
+def _legend_html(ctx: _Context, routes: list[Route], hotspots_shown: bool) -> str:
     e = html.escape
-    rows = ["<div class='ms-box ms-legend' id='ms-legend'><b>Signaturforklaring</b>"]
-    for kind, label in KIND_LABELS_DA.items():
+    rows = [
+        "<div class='ms-box ms-legend' id='ms-legend'><details open><summary>Signaturforklaring</summary>",
+        "<div class='row'><span class='ms-stop' style='background:#555'>ti 2</span>"
+        "Besøg: dag og nr. i dagens rute; farven er bil og dag</div>",
+        "<div class='routes'>",
+    ]
+    for r in routes:
         rows.append(
-            f"<div class='row'><span class='dot' style='background:{KIND_COLOURS[kind]}'></span>"
-            f"{e(label)}</div>"
+            f"<div class='row ms-legend-route' data-route='{e(r.id, quote=True)}'>"
+            f"<span class='ms-swatch' style='background:{ctx.route_colour[r.id]}'></span>"
+            f"{e(ctx.route_short[r.id])}</div>"
         )
+    rows.append("</div>")
     rows.append(
-        "<div class='row'><span class='dot' "
-        f"style='background:#c8c8c8;border-color:{UNVISITED_COLOUR}'></span>"
-        "Ikke besøgt (grå)</div>"
-        "<div class='row'><span class='line'></span>Rute pr. bil og dag; tal = rækkefølge</div>"
-        "<div class='row'><span class='ms-station' style='display:inline-block;width:40px'>POLITI</span>"
-        "Politistation</div>"
-        "<div class='row'><span class='dash'></span>Færgeforbindelse</div>"
+        "<div class='row'><span class='ms-unvisited'></span>Ikke besøgt (navn ved zoom)</div>"
+        "<div class='row'><span class='ms-station' style='width:40px'>POLITI</span>Politistation</div>"
+        "<div class='row'><span class='dash'></span>Færge</div>"
+        "<div class='row'><span class='solid'></span>Bro eller tunnel</div>"
     )
     if hotspots_shown and ctx.colormap is not None:
         cmap = ctx.colormap
         stops = [cmap.rgb_hex_str(cmap.vmin + (cmap.vmax - cmap.vmin) * i / 6) for i in range(7)]
         rows.append(
+            "<div class='row'><span class='ms-hotspot-ring'></span>Hotspot for indbrud (område med rød kant)</div>"
             f"<div style='margin-top:4px'>{e(cmap.caption)}</div>"
             "<div class='ms-hotspot-scale' "
             f"style='height:10px;background:linear-gradient(to right,{','.join(stops)})'></div>"
             f"<div style='display:flex;justify-content:space-between'><span>{fmt_num(cmap.vmin, 1)}</span>"
             f"<span>{fmt_num(cmap.vmax, 1)}</span></div>"
         )
-    rows.append("</div>")
+    rows.append("</details></div>")
     return "".join(rows)
 
 
@@ -552,7 +641,18 @@ def _kpi_html(row: MunicipalityRow) -> str:
     )
 
 
-def _info_html(ctx: _Context, code: str | None, n_stops: int, n_routes: int, n_unvisited: int) -> str:
+def _day_buttons(dates: list[str]) -> str:
+    e = html.escape
+    buttons = ["<button type='button' class='active' data-day=''>Alle dage</button>"]
+    buttons += [
+        f"<button type='button' data-day='{e(d, quote=True)}' title='{e(L.day_date(d))}'>{e(L.day_date(d))}</button>"
+        for d in dates
+    ]
+    return f"<div class='ms-days' id='ms-days'>Vis: {''.join(buttons)}</div>"
+
+
+def _info_html(ctx: _Context, code: str | None, n_stops: int, n_routes: int, n_unvisited: int,
+               dates: list[str]) -> str:  # fmt: skip
     e = html.escape
     plan = ctx.plan
     if code is None:
@@ -575,31 +675,183 @@ def _info_html(ctx: _Context, code: str | None, n_stops: int, n_routes: int, n_u
         title = f"{ctx.mun_names.get(code, code)} kommune"
         nav = "<a href='../map.html'>Hele kredsen</a> · <a href='../index.html'>Oversigt</a>"
         routes_word = "rute" if n_routes == 1 else "ruter"
-        body = f"<div>{n_stops} stop på {n_routes} {routes_word} der besøger kommunen</div>" + _kpi_html(
-            ctx.rows[code]
-        )
+        body = f"<div>{n_stops} stop på {n_routes} {routes_word} der besøger kommunen</div>"
     note = travel_notice(plan)
     note_html = f"<div class='ms-travel-note' id='ms-travel-note'>{e(note)}</div>" if note else ""
     return (
         f"<div class='ms-box ms-info' id='ms-info'><h1>{e(title)}</h1>"
-        f"<div>{e(week_label(plan))} · {nav}</div>{body}{note_html}</div>"
+        f"<div>{e(week_label(plan))} · {nav}</div>{body}{_day_buttons(dates)}{note_html}"
+        f"<div class='ms-audience'>{e(L.AUDIENCE['map'])}</div></div>"
     )
+
+
+def _side_html(ctx: _Context, code: str) -> str:
+    """The municipality's week beside its map: visits by day, patrol hours by area, the quota."""
+    e = html.escape
+    visits = sorted(
+        (v.route.date, v.stop.start, v)
+        for vs in ctx.visits.values()
+        for v in vs
+        if ctx.sites[v.stop.site_id].municipality_code == code
+    )
+    parts = [
+        f"<div class='ms-side' id='ms-side'><h1 style='font-size:15px;margin:0'>"
+        f"{e(ctx.mun_names.get(code, code))} {EN_DASH} ugens besøg</h1>",
+        _kpi_html(ctx.rows[code]),
+    ]
+    day = None
+    for d, _, v in visits:
+        if d != day:
+            if day is not None:
+                parts.append("</ul>")
+            parts.append(f"<h2>{e(L.day_date(d))}</h2><ul>")
+            day = d
+        site = ctx.sites[v.stop.site_id]
+        parts.append(
+            f"<li class='ms-side-visit' data-site='{e(site.id, quote=True)}'>"
+            f"<span class='ms-swatch' style='background:{v.colour}'></span> "
+            f"kl. {fmt_clock(v.stop.start)}{EN_DASH}{fmt_clock(v.stop.end)} <b>{e(L.place_name(site.name))}</b>"
+            f"<br><span style='color:#444'>{e(L.task(site.kind, site.meta))}, "
+            f"{e(ctx.vehicle_names.get(v.route.vehicle_id, v.route.vehicle_id))}</span></li>"
+        )
+    if day is not None:
+        parts.append("</ul>")
+    else:
+        parts.append("<p>Ingen besøg af den mobile politistation i denne uge.</p>")
+    patrol: dict[str, int] = {}
+    for h in ctx.plan.hours:
+        if h.municipality_code == code:
+            patrol[h.area_name] = patrol.get(h.area_name, 0) + h.minutes
+    if patrol:
+        parts.append("<h2>Lokalbetjentes patrulje</h2><ul>")
+        for name, minutes in sorted(patrol.items(), key=lambda kv: (-kv[1], kv[0])):
+            parts.append(f"<li>{e(name)}: {fmt_num(minutes / 60)} t</li>")
+        parts.append("</ul>")
+    parts.append("</div>")
+    return "".join(parts)
 
 
 # -- the map ------------------------------------------------------------------------------------------
 
 
-def _stop_icon(site: SiteRecord, visit: _Visit, dup_index: int) -> folium.DivIcon:
+@dataclass
+class _Place:
+    """Everything drawn at one coordinate, as one marker: no marker hides under another."""
+
+    lat: float
+    lon: float
+    stations: list[Any]
+    visited: list[tuple[SiteRecord, list[_Visit]]]
+    unvisited: list[SiteRecord]
+    hotspots: list[HotspotRecord]
+
+
+def _places(
+    ctx: _Context, routes: list[Route], focus: str | None, hotspots: list[tuple[HotspotRecord, dict[str, Any]]]
+) -> list[_Place]:
+    shown = {r.id for r in routes}
+    by_key: dict[tuple[float, float], _Place] = {}
+
+    def at(lat: float, lon: float) -> _Place:
+        key = (round(lat, COORD_DECIMALS), round(lon, COORD_DECIMALS))
+        if key not in by_key:
+            by_key[key] = _Place(key[0], key[1], [], [], [], [])
+        return by_key[key]
+
+    for st in ctx.plan.stations:
+        at(st.lat, st.lon).stations.append(st)
+    for site in ctx.plan.sites:
+        visits = [v for v in ctx.visits.get(site.id, []) if v.route.id in shown]
+        if visits:
+            at(site.lat, site.lon).visited.append((site, visits))
+        elif site.id not in ctx.visits and (focus is None or site.municipality_code == focus):
+            at(site.lat, site.lon).unvisited.append(site)
+    for h, _ in hotspots:
+        c = shape(h.geometry).centroid
+        at(c.y, c.x).hotspots.append(h)
+    return _merge_close([by_key[k] for k in sorted(by_key)], GROUP_RADIUS_M[focus is not None])
+
+
+GROUP_RADIUS_M = {False: 2500.0, True: 700.0}
+"""Places closer than this (district map, municipality map) share one marker, so none hides another."""
+
+
+def _rank(p: _Place) -> int:
+    return 0 if p.visited else 1 if p.stations else 2 if p.unvisited else 3
+
+
+def _merge_close(places: list[_Place], radius_m: float) -> list[_Place]:
+    """Fold places within ``radius_m`` of a more important one into its marker (its position is kept)."""
+    kept: list[_Place] = []
+    for p in sorted(places, key=lambda q: (_rank(q), q.lat, q.lon)):
+        for k in kept:
+            dy = (p.lat - k.lat) * 111_320.0
+            dx = (p.lon - k.lon) * 111_320.0 * np.cos(np.radians(k.lat))
+            if dx * dx + dy * dy <= radius_m * radius_m:
+                k.stations += p.stations
+                k.visited += p.visited
+                k.unvisited += p.unvisited
+                k.hotspots += p.hotspots
+                break
+        else:
+            kept.append(p)
+    return sorted(kept, key=lambda q: (q.lat, q.lon))
+
+
+def map_label(site: SiteRecord) -> str:
+    """The map label of a site: the place, not the request's subject or the word "Indbrudsområde"."""
+    if site.kind == "request":
+        return site.name.split(":")[0].strip()
+    if site.kind == "neighbourhood":
+        return site.name.removeprefix("Indbrudsområde ").strip()
+    return site.name
+
+
+def _place_marker(ctx: _Context, place: _Place, homes: dict[str, list[str]]) -> folium.Marker:
     e = html.escape
-    markup = (
-        f"<div class='ms-stop ms-kind-{site.kind}' data-site='{e(site.id, quote=True)}' "
-        f"data-route='{e(visit.route.id, quote=True)}' data-seq='{visit.stop.seq}' "
-        f"style='background:{KIND_COLOURS[site.kind]};border-color:{visit.colour}'>{visit.stop.seq}</div>"
+    inner: list[str] = []
+    names: list[str] = []
+    popups: list[str] = []
+    tips: list[str] = []
+    label_cls = "ms-label-minor"
+    for st in place.stations:
+        inner.append(f"<span class='ms-station' data-station='{e(st.id, quote=True)}'>POLITI</span>")
+        popups.append(_station_popup(ctx, st, homes.get(st.id, [])))
+        tips.append(st.name)
+    for site, visits in place.visited:
+        for v in visits:
+            inner.append(
+                f"<span class='ms-stop ms-kind-{site.kind}' data-site='{e(site.id, quote=True)}' "
+                f"data-route='{e(v.route.id, quote=True)}' data-seq='{v.stop.seq}' "
+                f"data-date='{v.route.date}' style='background:{v.colour}'>"
+                f"{L.day_short(v.route.date)} {v.stop.seq}</span>"
+            )
+            tips.append(f"{L.place_name(site.name)} {EN_DASH} {L.when(v.route.date, v.stop.start)}")
+        names.append(map_label(site))
+        popups.append(_visits_popup(ctx, site, visits))
+        label_cls = "ms-label-visited"
+    reasons = {u.site_id: u.reason for u in ctx.plan.unvisited}
+    for site in place.unvisited:
+        inner.append(f"<span class='ms-unvisited ms-kind-{site.kind}' data-site='{e(site.id, quote=True)}'></span>")
+        names.append(map_label(site))
+        popups.append(_unvisited_popup(ctx, site, reasons.get(site.id, "ikke med i denne uges plan.")))
+        tips.append(f"{L.place_name(site.name)} ({KIND_LABELS_DA[site.kind].lower()}) {EN_DASH} ikke besøgt")
+    for h in place.hotspots:
+        inner.append(f"<span class='ms-hotspot-ring' data-hotspot='{e(h.id, quote=True)}'></span>")
+        popups.append(_hotspot_popup(h))
+        tips.append("Hotspot for indbrud")
+    if not names and place.stations:
+        names = [st.name.split(" (")[0] for st in place.stations]
+        label_cls = "ms-label-minor"
+    label = (
+        f"<div class='ms-label {label_cls}'>{e(' / '.join(dict.fromkeys(names)))}</div>" if names else ""
     )
-    # repeat visits to one site are fanned out sideways so each number stays readable
-    return folium.DivIcon(
-        html=markup, icon_size=(24, 24), icon_anchor=(12 - 20 * dup_index, 12), class_name="ms-icon"
-    )
+    markup = f"<div class='ms-place'>{''.join(inner)}{label}</div>"
+    icon = folium.DivIcon(html=markup, icon_size=(0, 0), icon_anchor=(0, 0), class_name="ms-icon")
+    marker = folium.Marker([place.lat, place.lon], icon=icon)
+    _tooltip(marker, "; ".join(tips))
+    _popup(marker, "<hr style='margin:4px 0'>".join(popups))
+    return marker
 
 
 def _add_boundaries(ctx: _Context, m: folium.Map, focus: str | None) -> None:
@@ -627,15 +879,36 @@ def _add_boundaries(ctx: _Context, m: folium.Map, focus: str | None) -> None:
         {"type": "FeatureCollection", "features": features},
         name="Kommunegrænser",
         style_function=style,
-        tooltip=folium.GeoJsonTooltip(fields=["navn"], aliases=["Kommune"]),
         control=True,
         overlay=True,
     ).add_to(m)
 
 
-def _add_hotspots(ctx: _Context, m: folium.Map, hotspots: list[tuple[HotspotRecord, dict[str, Any]]]) -> None:
+def _add_municipality_labels(ctx: _Context, m: folium.Map, focus: str | None) -> int:
+    group = folium.FeatureGroup(name="Kommunenavne", control=False)
+    n = 0
+    for code, geom in ctx.mun_shapes.items():
+        if code not in ctx.rows and focus is None:
+            continue
+        p = geom.representative_point()
+        icon = folium.DivIcon(
+            html=f"<div class='ms-mun-label' data-code='{html.escape(code, quote=True)}'>"
+            f"{html.escape(ctx.mun_names.get(code, code))}</div>",
+            icon_size=(0, 0),
+            icon_anchor=(0, 0),
+            class_name="ms-icon",
+        )
+        folium.Marker(
+            [round(p.y, COORD_DECIMALS), round(p.x, COORD_DECIMALS)], icon=icon, interactive=False
+        ).add_to(group)
+        n += 1
+    group.add_to(m)
+    return n
+
+
+def _add_hotspots(ctx: _Context, m: folium.Map, hotspots: list[tuple[HotspotRecord, dict[str, Any]]]) -> Any:
     if not hotspots or ctx.colormap is None:
-        return
+        return None
     cmap = ctx.colormap
     features = []
     for h, geom in hotspots:
@@ -656,8 +929,10 @@ def _add_hotspots(ctx: _Context, m: folium.Map, hotspots: list[tuple[HotspotReco
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         colour = feature["properties"]["farve"]
-        return {"fillColor": colour, "fillOpacity": 0.55, "color": colour, "weight": 1}
+        # small areas: a strong outline keeps them visible against the land at any zoom
+        return {"fillColor": colour, "fillOpacity": 0.6, "color": "#b00020", "weight": 2.5}
 
+    group = folium.FeatureGroup(name=f"Hotspots, indbrud ({len(features)})")
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=f"Hotspots, indbrud ({len(features)})",
@@ -672,19 +947,21 @@ def _add_hotspots(ctx: _Context, m: folium.Map, hotspots: list[tuple[HotspotReco
                 "Syntetisk",
             ],
         ),
-    ).add_to(m)
+    ).add_to(group)
+    group.add_to(m)
+    return group
 
 
 def _add_links(ctx: _Context, m: folium.Map) -> int:
     if not ctx.plan.links:
         return 0
-    group = folium.FeatureGroup(name="Færger og faste forbindelser")
+    group = folium.FeatureGroup(name="Færger, broer og tunneler")
     for lk in ctx.plan.links:
         ferry = lk.kind == "ferry"
         line = folium.PolyLine(
             [_round_coords(lk.a), _round_coords(lk.b)],
             color=LINK_COLOUR,
-            weight=3,
+            weight=4 if not ferry else 3,
             opacity=0.9,
             dash_array="8 6" if ferry else None,
             class_name="ms-link",
@@ -697,93 +974,166 @@ def _add_links(ctx: _Context, m: folium.Map) -> int:
     return len(ctx.plan.links)
 
 
-def _add_stations(ctx: _Context, m: folium.Map) -> int:
-    group = folium.FeatureGroup(name="Politistationer")
-    homes: dict[str, list[str]] = {}
-    for v in ctx.plan.vehicles:
-        homes.setdefault(v.home_station_id, []).append(v.name)
-    e = html.escape
-    for st in ctx.plan.stations:
-        icon = folium.DivIcon(
-            html=f"<div class='ms-station' data-station='{e(st.id, quote=True)}'>POLITI</div>",
-            icon_size=(46, 16),
-            icon_anchor=(23, 8),
-            class_name="ms-icon",
-        )
-        marker = folium.Marker([round(st.lat, COORD_DECIMALS), round(st.lon, COORD_DECIMALS)], icon=icon)
-        _tooltip(marker, st.name)
-        home = f"<br>Hjemsted for: {e(', '.join(homes[st.id]))}" if st.id in homes else ""
-        _popup(
-            marker,
-            f"<div style='{_POPUP_CSS}'><b>{e(st.name)}</b><br>{e(st.kind)}, "
-            f"{e(ctx.mun_names.get(st.municipality_code, st.municipality_code))}{home}</div>",
-        )
-        marker.add_to(group)
-    group.add_to(m)
-    return len(ctx.plan.stations)
-
-
-def _add_unvisited(ctx: _Context, m: folium.Map, focus: str | None) -> int:
-    reasons = {u.site_id: u.reason for u in ctx.plan.unvisited}
-    todo = [
-        s
-        for s in ctx.plan.sites
-        if s.id not in ctx.visits and (focus is None or s.municipality_code == focus)
-    ]
-    if not todo:
-        return 0
-    group = folium.FeatureGroup(name=f"Ikke besøgte steder ({len(todo)})")
-    for s in todo:
-        reason = reasons.get(s.id, "ikke med i denne uges plan.")
-        marker = folium.CircleMarker(
-            [round(s.lat, COORD_DECIMALS), round(s.lon, COORD_DECIMALS)],
-            radius=6,
-            color=UNVISITED_COLOUR,
-            weight=2,
-            fill_color="#c8c8c8",
-            fill_opacity=0.9,
-            class_name=f"ms-unvisited ms-kind-{s.kind}",
-        )
-        _tooltip(marker, f"{s.name} ({KIND_LABELS_DA[s.kind].lower()}) {EN_DASH} ikke besøgt")
-        _popup(marker, _unvisited_popup(ctx, s, reason))
-        marker.add_to(group)
-    group.add_to(m)
-    return len(todo)
-
-
-def _add_routes(ctx: _Context, m: folium.Map, routes: list[Route]) -> tuple[int, int]:
-    n_stops = 0
-    dup_counter: dict[str, int] = {}
+def _add_routes(ctx: _Context, m: folium.Map, routes: list[Route]) -> dict[str, Any]:
+    """One layer per route (its line), named with its colour swatch; returns route id -> layer."""
+    layers: dict[str, Any] = {}
     for route in routes:
         colour = ctx.route_colour[route.id]
         label = ctx.route_label[route.id]
-        group = folium.FeatureGroup(name=label, show=True)
+        name = f"<span class='ms-swatch' style='background:{colour}'></span> {html.escape(label)}"
+        group = folium.FeatureGroup(name=name, show=True)
         line = folium.PolyLine(
-            ctx.route_points(route), color=colour, weight=4, opacity=0.85, class_name="ms-route"
+            ctx.route_points(route), color=colour, weight=4, opacity=0.9, class_name="ms-route"
         )
         km = route.travel_m / 1000.0
         _tooltip(
             line,
             f"{label}: {len(route.stops)} stop, {fmt_num(km)} km, {route.travel_min} min kørsel, "
-            f"ud {fmt_clock(route.departure)}, hjem {fmt_clock(route.return_)}",
+            f"ud kl. {fmt_clock(route.departure)}, hjem kl. {fmt_clock(route.return_)}",
         )
         line.add_to(group)
-        for stop in sorted(route.stops, key=lambda s: s.seq):
-            site = ctx.sites[stop.site_id]
-            visit = next(v for v in ctx.visits[site.id] if v.route is route and v.stop is stop)
-            k = dup_counter.get(site.id, 0)
-            dup_counter[site.id] = k + 1
-            marker = folium.Marker(
-                [round(site.lat, COORD_DECIMALS), round(site.lon, COORD_DECIMALS)],
-                icon=_stop_icon(site, visit, k),
-            )
-            when = f"{fmt_day(route.date)} kl. {fmt_clock(stop.start)}"
-            _tooltip(marker, f"{stop.seq}. {site.name} {EN_DASH} {when}")
-            _popup(marker, _stop_popup(ctx, site, visit))
-            marker.add_to(group)
-            n_stops += 1
         group.add_to(m)
-    return n_stops, len(routes)
+        layers[route.id] = group
+    return layers
+
+
+def _add_places(ctx: _Context, m: folium.Map, places: list[_Place], hotspot_group: Any) -> dict[str, int]:
+    homes: dict[str, list[str]] = {}
+    for v in ctx.plan.vehicles:
+        homes.setdefault(v.home_station_id, []).append(v.name)
+    groups = {
+        "visited": folium.FeatureGroup(name="Besøgte steder"),
+        "station": folium.FeatureGroup(name="Politistationer"),
+        "unvisited": folium.FeatureGroup(name="Ikke besøgte steder (grå)"),
+    }
+    counts = {"visited": 0, "station": 0, "unvisited": 0, "hotspot": 0}
+    for place in places:
+        marker = _place_marker(ctx, place, homes)
+        if place.visited:
+            kind = "visited"
+        elif place.stations:
+            kind = "station"
+        elif place.unvisited:
+            kind = "unvisited"
+        else:
+            kind = "hotspot"
+        counts[kind] += 1
+        marker.add_to(hotspot_group if kind == "hotspot" and hotspot_group is not None else groups.get(kind, m))
+    for key in ("unvisited", "station", "visited"):
+        if counts[key]:
+            groups[key].add_to(m)
+    return counts
+
+
+class _MapScript(MacroElement):
+    """The page's own behaviour: the day filter, stop chips following their route layer, labels by zoom."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          const map = {{ this._parent.get_name() }};
+          const routes = { {% for rid, layer, day in this.routes %}{{ rid|tojson }}: {layer: {{ layer }}, day: {{ day|tojson }}},{% endfor %} };
+          map.attributionControl.setPrefix(false);
+          map.attributionControl.addAttribution({{ this.credits|tojson }});
+          function refresh() {
+            document.querySelectorAll('.ms-stop[data-route]').forEach(function (el) {
+              const r = routes[el.dataset.route];
+              el.style.display = (!r || map.hasLayer(r.layer)) ? '' : 'none';
+            });
+            document.querySelectorAll('.ms-place').forEach(function (p) {
+              const chips = p.querySelectorAll('.ms-stop');
+              if (!chips.length) return;
+              const any = Array.prototype.some.call(chips, function (c) { return c.style.display !== 'none'; });
+              const other = p.querySelector('.ms-station, .ms-unvisited, .ms-hotspot-ring');
+              p.classList.toggle('ms-hidden', !any && !other);
+            });
+            declutter();
+          }
+          window.msShowDay = function (day) {
+            Object.keys(routes).forEach(function (rid) {
+              const r = routes[rid];
+              const on = !day || r.day === day;
+              if (on && !map.hasLayer(r.layer)) map.addLayer(r.layer);
+              if (!on && map.hasLayer(r.layer)) map.removeLayer(r.layer);
+            });
+            document.querySelectorAll('#ms-days button').forEach(function (b) {
+              b.classList.toggle('active', (b.dataset.day || '') === (day || ''));
+            });
+            refresh();
+          };
+          document.querySelectorAll('#ms-days button').forEach(function (b) {
+            b.addEventListener('click', function () { window.msShowDay(b.dataset.day || null); });
+          });
+          // labels of visited places and the chips always show; a municipality name or a minor
+          // label that would overlap one of them (or an earlier kept label) is hidden
+          function declutter() {
+            const box = function (el) { return el.getBoundingClientRect(); };
+            const hit = function (a, b) {
+              return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+            };
+            const shown = function (el) { return el.offsetParent !== null; };
+            const kept = [];
+            document.querySelectorAll('.ms-place .ms-stop, .ms-place .ms-station')
+              .forEach(function (el) { if (shown(el)) kept.push(box(el)); });
+            // a visited place's label that collides with another goes above its marker instead
+            document.querySelectorAll('.ms-label-visited').forEach(function (el) {
+              el.classList.remove('ms-label-above');
+              if (!shown(el)) return;
+              let r = box(el);
+              if (kept.some(function (k) { return hit(r, k); })) {
+                el.classList.add('ms-label-above');
+                const up = box(el);
+                if (kept.some(function (k) { return hit(up, k); })) { el.classList.remove('ms-label-above'); }
+                else { r = up; }
+              }
+              kept.push(r);
+            });
+            const rest = Array.from(document.querySelectorAll('.ms-label-minor'))
+              .concat(Array.from(document.querySelectorAll('.ms-mun-label')));
+            rest.forEach(function (el) {
+              el.style.visibility = '';
+              if (!shown(el)) return;
+              const r = box(el);
+              if (kept.some(function (k) { return hit(r, k); })) { el.style.visibility = 'hidden'; }
+              else { kept.push(r); }
+            });
+          }
+          function zoomClass() {
+            map.getContainer().classList.toggle('ms-zoom-in', map.getZoom() >= {{ this.label_zoom }});
+            declutter();
+          }
+          map.on('overlayadd overlayremove layeradd layerremove', refresh);
+          map.on('zoomend moveend', zoomClass);
+          zoomClass();
+          const banner = document.getElementById('ms-synthetic');
+          if (banner) {
+            const h = banner.getBoundingClientRect().height;
+            document.querySelectorAll('.leaflet-top').forEach(function (el) { el.style.top = (h + 4) + 'px'; });
+            const info = document.getElementById('ms-info');
+            if (info) info.style.top = (h + 10) + 'px';
+          }
+          const legend = document.querySelector('#ms-legend details');
+          if (legend && window.innerHeight < {{ this.legend_open_min_height }}) legend.open = false;
+          refresh();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, layers: dict[str, Any], days: dict[str, str]) -> None:
+        super().__init__()
+        self._name = "MapScript"
+        self.routes = [(rid, layer.get_name(), days[rid]) for rid, layer in layers.items()]
+        self.credits = _CREDITS
+        self.label_zoom = LABEL_ZOOM
+        self.legend_open_min_height = LEGEND_OPEN_MIN_HEIGHT
+
+
+LABEL_ZOOM = 10
+LEGEND_OPEN_MIN_HEIGHT = 850
+"""Windows lower than this (pixels) open with the legend folded, so it covers no part of the map."""
+"""From this zoom on, unvisited places are labelled too (visited places always are)."""
 
 
 def _bounds_of(geoms: Iterable[BaseGeometry]) -> list[list[float]]:
@@ -821,37 +1171,53 @@ def _build_map(ctx: _Context, code: str | None) -> folium.Map:
     figure.title = html.escape(page_title)
 
     _add_boundaries(ctx, m, code)
-    _add_hotspots(ctx, m, hotspots)
-    n_unvisited = _add_unvisited(ctx, m, code)
-    n_stops, n_routes = _add_routes(ctx, m, routes)
+    hotspot_group = _add_hotspots(ctx, m, hotspots)
+    layers = _add_routes(ctx, m, routes)
     n_links = _add_links(ctx, m)  # after the routes: the dashed ferry line shows on top of a route crossing
-    n_stations = _add_stations(ctx, m)
+    _add_municipality_labels(ctx, m, code)
+    places = _places(ctx, routes, code, hotspots)
+    counts = _add_places(ctx, m, places, hotspot_group)
+    n_stops = sum(len(r.stops) for r in routes)
+    n_unvisited = sum(len(p.unvisited) for p in places)
+    n_labels = sum(1 for p in places if p.visited or p.unvisited or p.stations)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     m.add_child(_MetricScale())
+    m.add_child(_MapScript(layers, {r.id: r.date for r in routes}))
     # leave room for the info box (top left) and the legend (bottom left)
-    m.fit_bounds(bounds, padding_top_left=(40, 60), padding_bottom_right=(20, 20))
+    m.fit_bounds(bounds, padding_top_left=(60, 120), padding_bottom_right=(20, 20))
 
     figure.header.add_child(Element(_PAGE_CSS), name="ms_page_css")
     notice = synthetic_notice(plan)
     if notice:
-        figure.header.add_child(Element(_BANNER_OFFSET_CSS), name="ms_banner_offset")
         figure.html.add_child(
             Element(
                 f"<div class='ms-synthetic-banner' id='ms-synthetic' role='alert'>{html.escape(notice)}</div>"
             ),
             name="ms_synthetic",
         )
-    figure.html.add_child(Element(_info_html(ctx, code, n_stops, n_routes, n_unvisited)), name="ms_info")
-    figure.html.add_child(Element(_legend_html(ctx, bool(hotspots))), name="ms_legend")
+    dates = sorted({r.date for r in routes})
+    figure.html.add_child(
+        Element(_info_html(ctx, code, n_stops, len(routes), n_unvisited, dates)), name="ms_info"
+    )
+    figure.html.add_child(Element(_legend_html(ctx, routes, bool(hotspots))), name="ms_legend")
+    if code is not None:
+        figure.html.add_child(Element(_side_html(ctx, code)), name="ms_side")
+        figure.html.add_child(
+            Element("<script>document.body.classList.add('ms-with-side');</script>"), name="ms_side_class"
+        )
     summary = {
         "municipality": code,
         "stops": n_stops,
-        "routes": n_routes,
+        "routes": len(routes),
         "route_layers": [ctx.route_label[r.id] for r in routes],
-        "stations": n_stations,
+        "route_colours": {r.id: ctx.route_colour[r.id] for r in routes},
+        "stations": len(plan.stations),
         "unvisited": n_unvisited,
         "hotspots": len(hotspots),
         "links": n_links,
+        "places": len(places),
+        "labels": n_labels,
+        "visited_places": counts["visited"],
         "synthetic_inputs": list(plan.synthetic_inputs),
         "travel_estimated": plan.travel.estimated,
     }

@@ -10,7 +10,9 @@ municipality outlines for the GeoPackage and the maps):
 
 * ``plan.json``; ``visits.csv``, ``crews.csv``, ``hours.csv``, ``kpis.json``
   (:mod:`.tables`); ``schedule.xlsx`` (:mod:`.xlsx`); ``calendars/*.ics``
-  (:mod:`.calendars`); ``plan.gpkg`` (:mod:`.gpkg`);
+  (:mod:`.calendars`, with ``calendars/aflysninger/`` after a re-plan);
+  ``plan.gpkg`` (:mod:`.gpkg`); ``dagsplaner.html`` (:mod:`.daysheets`, crews);
+  ``offentlig_plan.html`` and ``offentlig_plan.csv`` (:mod:`.public`, citizens);
 * with ``maps=True``: ``map.html``, ``maps/<municipality>.html`` and
   ``index.html`` (:mod:`.maps`).
 """
@@ -22,9 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from mobilstation._io import atomic_directory
-from mobilstation.outputs.calendars import write_calendars
+from mobilstation.outputs.calendars import calendar_state, write_calendars
+from mobilstation.outputs.daysheets import DAYSHEETS_FILE, write_daysheets
 from mobilstation.outputs.gpkg import write_gpkg
 from mobilstation.outputs.plan_json import PLAN_FILE, write_plan_json
+from mobilstation.outputs.public import PUBLIC_CSV, PUBLIC_HTML, write_public
 from mobilstation.outputs.tables import write_tables
 from mobilstation.outputs.xlsx import SCHEDULE_FILE, write_schedule_xlsx
 from mobilstation.plan import PlanRecord
@@ -54,6 +58,7 @@ def write_outputs(
     maps: bool = True,
     progress: Progress | None = None,
     district: Any = None,
+    previous: PlanRecord | None = None,
 ) -> Path:
     """Write all outputs of ``plan`` to ``out_dir`` atomically; return the directory.
 
@@ -63,6 +68,10 @@ def write_outputs(
     ``district``: the loaded :class:`~mobilstation.geo.model.District` for
     municipality outlines (GeoPackage, maps); None loads the plan's district
     (``plan.scenario.district``).
+    ``previous``: the last published plan of the same week (a re-plan);
+    the calendars then update its events (:mod:`.calendars`). The calendar
+    state is stored in the written ``plan.json`` either way, so the next
+    revision needs only this one.
     """
 
     def step(name: str) -> None:
@@ -70,6 +79,7 @@ def write_outputs(
             progress(name)
 
     target = Path(out_dir)
+    plan = plan.model_copy(update={"calendar": calendar_state(plan, previous)})
     with atomic_directory(target) as tmp:
         step(PLAN_FILE)
         write_plan_json(plan, tmp / PLAN_FILE)
@@ -79,6 +89,9 @@ def write_outputs(
         write_schedule_xlsx(plan, tmp / SCHEDULE_FILE)
         step("calendars/")
         write_calendars(plan, tmp)
+        step(f"{DAYSHEETS_FILE}, {PUBLIC_HTML}, {PUBLIC_CSV}")
+        write_daysheets(plan, tmp / DAYSHEETS_FILE)
+        write_public(plan, tmp)
         if district is None:
             district = _load_district(plan)
         step("plan.gpkg")
