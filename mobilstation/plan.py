@@ -175,6 +175,11 @@ class Shift(_Model):
     end: int
     duty: Literal["mobile", "patrol"]
     route_id: str | None = None
+    # patrol: the drive from the officer's station through the day's areas and
+    # back, leg by leg (an area's patrol time lies between the leg into it and
+    # the leg out), so end - start == travel_min + the day's patrol minutes
+    travel_min: int | None = None
+    legs: list[Leg] = Field(default_factory=list)
 
 
 class OfficerRecord(_Model):
