@@ -10,7 +10,7 @@ SCENARIO ?= scenarios/nordjylland.yaml
 OUT    ?= out/nordjylland
 JOBS   ?= 2
 
-.PHONY: plan test setup chromium bench clean
+.PHONY: plan test setup chromium postgresql bench clean
 
 setup: $(STAMP)
 
@@ -23,15 +23,23 @@ $(STAMP): pyproject.toml
 plan: $(STAMP)
 	$(BIN)/mobilstation plan $(SCENARIO) --out $(OUT)
 
-# The browser test needs Chromium; install Debian's when it is missing and we can.
+# The browser test needs Chromium; install Debian's when it is missing. No browser, no
+# green suite: the target fails rather than let the browser tests go unrun.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 	  { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	      || echo "warning: could not install chromium; the browser test will be skipped"; \
-	    else echo "warning: chromium not found and cannot install it; the browser test will be skipped"; fi; }
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+	      || { echo "error: could not install chromium (apt-get install chromium); the browser tests need it" >&2; exit 1; }; \
+	    else echo "error: chromium not found and cannot be installed here (needs root and apt-get); install it, then run make test again" >&2; exit 1; fi; }
 
-test: $(STAMP) chromium
+# The ledger tests start a real PostgreSQL server from Debian's package.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	    else echo "error: PostgreSQL is not installed (apt-get install postgresql)"; exit 1; fi; }
+
+test: $(STAMP) chromium postgresql
 	$(BIN)/python -m pytest -n $(JOBS) --nbmake tests notebooks
 
 bench: $(STAMP)

@@ -26,11 +26,13 @@ single-threaded). Every route returned is re-checked independently from the
 coordinates in floating point under the set's convention (TOP: exact
 Euclidean; pr: distances floored to 2 decimals) -- score recomputed, tmax or
 windows held, each customer at most once -- before anything is printed;
-violations are flagged. For pr routes the JSON also says whether they hold with
+violations are flagged, and a solver's result that fails its re-check scores 0
+(its claimed score is kept as ``claimed_score``) and is listed after the
+summary, so it never counts in a gap or a mean. For pr routes the JSON also says whether they hold with
 exact (unrounded) distances.
 
 JSON: one record per (instance, m, solver) with ``instance, set, m, solver,
-score, best_known, gap_pct, seconds, routes, recheck_ok, violations`` (and
+score, claimed_score, best_known, gap_pct, seconds, routes, recheck_ok, violations`` (and
 ``exact_ok`` for pr). ``routes`` lists, per route, the customer vertices in
 visiting order as 0-based indices in file order (the file's first vertex is
 0); start and end depots are not listed.
@@ -412,15 +414,19 @@ def run_case(args: tuple[str, int, list[str], float, int]) -> list[dict]:
             routes, error = [], f"{type(exc).__name__}: {exc}"
         elapsed = time.perf_counter() - t
         score, violations = recheck(inst, m, routes)
+        ok = not violations and error is None
         rec = {
             "instance": inst.name,
             "set": inst.set,
             "m": m,
             "solver": name,
-            "score": score,
+            # a route set that fails its re-check is not a solution: it scores 0 everywhere
+            # (table, gaps, summary); what it claimed stays in claimed_score
+            "score": score if ok else 0,
+            "claimed_score": score,
             "seconds": round(elapsed, 3),
             "routes": routes,
-            "recheck_ok": not violations and error is None,
+            "recheck_ok": ok,
             "violations": violations + ([error] if error else []),
         }
         if inst.set == "toptw":
@@ -535,6 +541,7 @@ def main(argv: list[str] | None = None) -> int:
             "max_seconds": float(max(r["seconds"] for r in recs)),
             "at_least_bks": sum(1 for r in recs if reached(r)),
             "violating": sum(1 for r in recs if not r["recheck_ok"]),
+            "rejected": [f"{r['instance']} m={r['m']}" for r in recs if not r["recheck_ok"]],
         }
         summary.append(row)
         gap = f"{row['mean_gap_pct']:10.3f}" if row["mean_gap_pct"] is not None else f"{'n/a':>10}"
@@ -542,6 +549,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{set_:<6} {solver:<12} {row['runs']:>4} {gap} {row['mean_seconds']:7.2f} "
             f"{row['max_seconds']:6.2f} {row['at_least_bks']:>5} {row['violating']:>4}"
         )
+    rejected = [r for r in records if not r["recheck_ok"]]
+    if rejected:
+        print("\nfailed the re-check, scored 0:")
+        for r in rejected:
+            print(f"  {r['instance']} m={r['m']} {r['solver']}: claimed {r['claimed_score']}")
     out = {
         "command": " ".join(sys.argv),
         "time_limit": args.time_limit,

@@ -33,12 +33,13 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping
+from dataclasses import replace as _replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from mobilstation.errors import InputError
+from mobilstation.errors import InputError, PlanFailed
 from mobilstation.plan import PlanRecord
 from mobilstation.scenario import ResolvedScenario, Scenario, load_scenario, resolve
 
@@ -97,14 +98,18 @@ def plan(
     work_limit: int | None = None,
     overrides: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
+    ledger: str | os.PathLike[str] | None = None,
 ) -> Plan:
     """Plan the week of ``scenario``: data -> demand -> travel -> optimisation -> :class:`Plan`.
 
     ``time_limit`` (seconds), ``seed`` and ``work_limit`` (solver iterations;
     with it the plan is the same on every machine) override the scenario's
     ``solver`` settings. ``progress`` is called with the name of each step.
-    Raises :class:`~mobilstation.errors.InputError` or
-    :class:`~mobilstation.errors.PlanFailed`.
+    ``ledger`` (a SQLite file or ``postgresql://`` URL; default the
+    scenario's ``ledger:``) gives the week its memory: days since each
+    site's last visit, rotation, requests already served (see
+    :mod:`mobilstation.ledger`). Raises :class:`~mobilstation.errors.InputError`
+    or :class:`~mobilstation.errors.PlanFailed`.
     """
     from mobilstation.pipeline import build_plan
 
@@ -114,8 +119,36 @@ def plan(
         resolved = scenario
     else:
         resolved = resolve(_scenario(scenario, overrides))
-    record = build_plan(resolved, time_limit=time_limit, seed=seed, work_limit=work_limit, progress=progress)
+    target = ledger if ledger is not None else resolved.scenario.ledger
+    if target is not None and resolved.memory is None:
+        from mobilstation.ledger import open_ledger
+        from mobilstation.ledger.inputs import with_memory
+
+        with open_ledger(target) as book:
+            resolved = with_memory(resolved, book.memory(resolved.scenario.week))
+    try:
+        record = build_plan(
+            resolved, time_limit=time_limit, seed=seed, work_limit=work_limit, progress=progress
+        )
+    except PlanFailed as exc:
+        rule = resolved.scenario.rotation
+        if rule is None or not rule.hard:
+            raise
+        # the overdue towns cannot all be fitted: plan with them at full prize instead and say so
+        softer = resolved.scenario.model_copy(update={"rotation": rule.model_copy(update={"hard": False})})
+        resolved = _replace(resolved, scenario=softer, warnings=[*resolved.warnings, _rotation_failed(exc)])
+        record = build_plan(
+            resolved, time_limit=time_limit, seed=seed, work_limit=work_limit, progress=progress
+        )
     return Plan(record, district=resolved.district, maps=resolved.scenario.outputs.maps)
+
+
+def _rotation_failed(exc: PlanFailed) -> str:
+    why = "; ".join(exc.violations[:3]) or str(exc)
+    return (
+        "rotation: ikke alle forfaldne byer kan besøges i ugen sammen med de øvrige krav "
+        f"({why}); de forfaldne byer er planlagt med fuld præmie i stedet for som krav"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -282,14 +315,15 @@ def kpi_frame(record: PlanRecord) -> pd.DataFrame:
 
 
 def _high_priority(record: PlanRecord) -> tuple[float, list[str]]:
-    """Threshold and ids of candidate sites in the top quarter of scores (or mandatory) left unvisited."""
+    """Threshold and ids of candidate sites in the top quarter of scores (or mandatory or promised) left unvisited."""
     scores = sorted(s.score for s in record.sites)
     threshold = scores[int(0.75 * (len(scores) - 1))] if scores else 0.0
     visited = {st.site_id for r in record.routes for st in r.stops}
     missed = [
         s.id
         for s in record.sites
-        if s.id not in visited and ((s.score >= threshold and s.score > 0) or s.mandatory)
+        if s.id not in visited
+        and ((s.score >= threshold and s.score > 0) or s.mandatory or s.meta.get("promised_date"))
     ]
     return threshold, missed
 

@@ -144,19 +144,33 @@ def plan_command(
     ] = None,
     sets: SetOpt = None,
     quiet: QuietOpt = False,
+    week: Annotated[
+        str | None, typer.Option("--week", help="ISO week to plan, e.g. 2026-W50 (default: the scenario's).")
+    ] = None,
+    ledger: Annotated[
+        str | None,
+        typer.Option(
+            "--ledger",
+            help="Ledger (SQLite file or postgresql:// URL): last visits, rotation, requests already served.",
+        ),
+    ] = None,
 ) -> None:
     """Plan the week of SCENARIO and write every output (plan.json, tables, calendars, maps) to --out."""
     from mobilstation import api
 
     with handle_errors():
+        overrides = _parse_sets(sets)
+        if week is not None:
+            overrides["week"] = week
         with progress_reporter(quiet) as progress:
             result = api.plan(
                 scenario,
                 time_limit=time_limit,
                 seed=seed,
                 work_limit=work_limit,
-                overrides=_parse_sets(sets),
+                overrides=overrides,
                 progress=progress,
+                ledger=ledger,
             )
             result.save(out_dir, progress=progress)
         if not quiet:
@@ -391,9 +405,11 @@ def _fmt(value: Any) -> str:
     return escape(str(value))
 
 
+from mobilstation.ledger.commands import register as _register_ledger  # noqa: E402
 from mobilstation.sweep import register as _register_sweep  # noqa: E402  (after the other commands)
 
 _register_sweep(app)
+_register_ledger(app)
 
 
 def main() -> None:

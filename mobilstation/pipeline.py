@@ -35,6 +35,7 @@ from mobilstation.plan import (
     HotspotRecord,
     LinkInfo,
     MunicipalityInfo,
+    OfficerRecord,
     PlanRecord,
     RulesInfo,
     ScenarioInfo,
@@ -112,11 +113,25 @@ def demand(resolved: ResolvedScenario, *, travel: Any = None, progress: Progress
         as_of=s.incidents_as_of,
         incidents=incidents,
         hotspot_params=s.hotspots,
+        report=resolved.warnings,
     )
     if s.requests is not None and s.requests.synthetic:
         from dataclasses import replace
 
         sites = [replace(x, synthetic=True) if x.kind == "request" else x for x in sites]
+    memory = resolved.memory
+    if s.rotation is not None or memory is not None:
+        from mobilstation.demand.rotation import apply_rotation
+
+        sites, notes = apply_rotation(
+            sites,
+            week_start=s.week_start,
+            rule=s.rotation,
+            last_visit=resolved.history,
+            first_week=memory.first_week if memory is not None else None,
+            made_in_week=memory.made_in_week if memory is not None else {},
+        )
+        resolved.warnings.extend(n for n in notes if n not in resolved.warnings)
     return Demand(incidents=incidents, hotspots=spots, requests=resolved.requests, sites=list(sites))
 
 
@@ -325,6 +340,24 @@ def _time_notes(info: dict[str, Any]) -> list[str]:
     ]
 
 
+def _officer_records(resolved: ResolvedScenario, records: Sequence[OfficerRecord]) -> list[OfficerRecord]:
+    """The week's officer records with the limits they were rostered under, so plan.json alone checks them."""
+    specs = {o.id: o for o in resolved.officers}
+    out = []
+    for rec in records:
+        spec = specs.get(rec.id)
+        if spec is not None:
+            rec = rec.model_copy(
+                update={
+                    "available_days": list(spec.available_days),
+                    "earliest_start": spec.earliest_start,
+                    "latest_end": spec.latest_end,
+                }
+            )
+        out.append(rec)
+    return out
+
+
 def assemble(
     resolved: ResolvedScenario,
     built: Demand,
@@ -351,6 +384,8 @@ def assemble(
             seed=solver.seed,
             time_limit_s=solver.time_limit_s,
             work_limit=solver.work_limit,
+            ledger=resolved.memory.source if resolved.memory is not None else None,
+            spec=_json_value(s.model_dump(mode="json")),
         ),
         travel=TravelInfo(
             model=matrix.model, estimated=matrix.estimated, params=_json_value(dict(matrix.params))
@@ -358,7 +393,12 @@ def assemble(
         synthetic_inputs=synthetic,
         notes=list(resolved.warnings) + _time_notes(week.solver),
         rules=RulesInfo(
-            min_rest_hours=s.week_settings.min_rest_hours, crew_home_rule=s.week_settings.crew_home_rule
+            min_rest_hours=s.week_settings.min_rest_hours,
+            crew_home_rule=s.week_settings.crew_home_rule,
+            admin_share=s.week_settings.admin_share,
+            patrol_block_min=s.week_settings.patrol.block_min,
+            repeat_value=s.week_settings.repeat_value,
+            ferry_boarding_min=s.week_settings.ferry_boarding_min,
         ),
         municipalities=[
             MunicipalityInfo(
@@ -367,6 +407,8 @@ def assemble(
                 population=m.population,
                 quota_visits=quotas[m.code].min_visits if m.code in quotas else 0,
                 quota_hours=quotas[m.code].min_hours if m.code in quotas else 0.0,
+                quota_mobile_hours=quotas[m.code].min_mobile_hours if m.code in quotas else 0.0,
+                quota_patrol_hours=quotas[m.code].min_patrol_hours if m.code in quotas else 0.0,
             )
             for m in d.municipalities
         ],
@@ -390,6 +432,8 @@ def assemble(
                 b=[lk.b_lat, lk.b_lon],
                 crossing_min=lk.crossing_min,
                 wait_min=lk.wait_min,
+                departures_a=list(lk.departures_a),
+                departures_b=list(lk.departures_b),
             )
             for lk in d.links
         ],
@@ -403,11 +447,12 @@ def assemble(
                 shift=[v.shift_start, v.shift_end],
                 max_work_min=v.max_work_min,
                 crew_size=v.crew_size,
+                days=list(v.days),
             )
             for v in resolved.vehicles
         ],
         routes=list(week.routes),
-        officers=list(week.officers),
+        officers=_officer_records(resolved, week.officers),
         hours=list(week.hours),
         unvisited=list(week.unvisited),
         kpis=_json_value(dict(week.kpis)),

@@ -39,6 +39,8 @@ class ScenarioInfo(_Model):
     seed: int
     time_limit_s: float | None = None
     work_limit: int | None = None  # solver iterations when set (reproducible mode)
+    ledger: str | None = None  # the ledger the week's memory came from (path or masked URL), if any
+    spec: dict[str, Any] | None = None  # the scenario as planned (includes and overrides applied)
 
 
 class TravelInfo(_Model):
@@ -52,7 +54,9 @@ class MunicipalityInfo(_Model):
     name: str
     population: int | None
     quota_visits: int = 0
-    quota_hours: float = 0.0
+    quota_hours: float = 0.0  # mobile service + patrol hours
+    quota_mobile_hours: float = 0.0  # mobile service hours alone
+    quota_patrol_hours: float = 0.0  # patrol hours alone
 
 
 class StationInfo(_Model):
@@ -71,7 +75,9 @@ class LinkInfo(_Model):
     a: list[float]  # [lat, lon]
     b: list[float]
     crossing_min: int
-    wait_min: int = 0
+    wait_min: int = 0  # a ferry's average wait, the wait of any crossing without a timetable
+    departures_a: list[int] = Field(default_factory=list)  # timetable from end a (minutes); empty: none
+    departures_b: list[int] = Field(default_factory=list)
 
 
 class SiteRecord(_Model):
@@ -160,6 +166,7 @@ class VehicleInfo(_Model):
     shift: list[int]
     max_work_min: int
     crew_size: int
+    days: list[int] = Field(default_factory=list)  # ISO weekdays it is available; empty = every planned day
 
 
 class Shift(_Model):
@@ -168,6 +175,11 @@ class Shift(_Model):
     end: int
     duty: Literal["mobile", "patrol"]
     route_id: str | None = None
+    # patrol: the drive from the officer's station through the day's areas and
+    # back, leg by leg (an area's patrol time lies between the leg into it and
+    # the leg out), so end - start == travel_min + the day's patrol minutes
+    travel_min: int | None = None
+    legs: list[Leg] = Field(default_factory=list)
 
 
 class OfficerRecord(_Model):
@@ -177,6 +189,9 @@ class OfficerRecord(_Model):
     weekly_hours: float
     skills: list[str] = Field(default_factory=list)
     max_shift_hours: float | None = None  # longest duty day, first start to last end (None: not stated)
+    available_days: list[int] | None = None  # ISO weekdays the officer works (None: not stated)
+    earliest_start: int | None = None  # day window every shift lies in, minutes (None: not stated)
+    latest_end: int | None = None
     shifts: list[Shift] = Field(default_factory=list)
 
 
@@ -201,6 +216,11 @@ class RulesInfo(_Model):
 
     min_rest_hours: float  # between the end of one duty day and the start of the next
     crew_home_rule: Literal["same_station", "any"]  # same_station: crews come from the vehicle's home station
+    # share of contract hours kept for admin work: shifts total at most weekly_hours x (1 - admin_share)
+    admin_share: float | None = None
+    patrol_block_min: int | None = None  # a patrol allocation is whole blocks of this many minutes
+    repeat_value: float | None = None  # the k-th visit of a site is worth repeat_value ** (k - 1) of the 1st
+    ferry_boarding_min: int | None = None  # with a timetable: at the terminal this long before departure
 
 
 class CalendarEventState(_Model):

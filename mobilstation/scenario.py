@@ -27,7 +27,6 @@ including file wins, and lists and scalars replace whole.
 
 from __future__ import annotations
 
-import csv
 import difflib
 import os
 import re
@@ -53,6 +52,7 @@ from pydantic import (
 )
 
 from mobilstation.demand.hotspots import HotspotParams
+from mobilstation.demand.rotation import RotationRule
 from mobilstation.demand.scoring import Weights
 from mobilstation.demand.sites import SiteSettings
 from mobilstation.demand.synthetic import SyntheticParams
@@ -397,6 +397,24 @@ class OsmTravelSpec(_Spec):
 TravelSpec = Annotated[EstimatedTravelSpec | OsmTravelSpec, Field(discriminator="model")]
 
 
+class DataFileSpec(_Spec):
+    """A planner's stations or links file (the columns of the geodata file of that kind).
+
+    ``stations_file: data/stations.csv`` is short for ``{file: data/stations.csv}``;
+    the rows are added to the district's own, or replace them with ``replace: true``.
+    """
+
+    file: ScenarioFile
+    replace: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_path(cls, value: Any) -> Any:
+        if isinstance(value, (str, os.PathLike)):
+            return {"file": value}
+        return value
+
+
 class OutputsSpec(_Spec):
     """Which optional outputs ``mobilstation plan`` writes besides the fixed set.
 
@@ -417,7 +435,7 @@ class Scenario(_Spec):
         min_length=1
     )
     week: str
-    days: Days = Field(default_factory=lambda: [1, 2, 3, 4, 5])
+    days: Days = Field(default_factory=lambda: [1, 2, 3, 4, 5], min_length=1)
     vehicles: list[VehicleSpec] = Field(min_length=1)
     officers: list[OfficerSpec] | None = None
     officers_file: ScenarioFile | None = None
@@ -429,10 +447,14 @@ class Scenario(_Spec):
     hotspots: HotspotParams = Field(default_factory=HotspotParams)
     requests: RequestsSpec | None = None
     history: ScenarioFile | None = None
+    ledger: str | None = None
+    rotation: RotationRule | None = None
     travel: TravelSpec = Field(default_factory=EstimatedTravelSpec)
     week_settings: WeekSettings = Field(default_factory=WeekSettings)
     solver: SolverSettings = Field(default_factory=SolverSettings)
     outputs: OutputsSpec = Field(default_factory=OutputsSpec)
+    stations_file: DataFileSpec | None = None
+    links_file: DataFileSpec | None = None
 
     _source: Path | None = PrivateAttr(default=None)
     _origins: dict[tuple[Any, ...], str] = PrivateAttr(default_factory=dict)
@@ -449,6 +471,17 @@ class Scenario(_Spec):
         except ValueError:
             raise ValueError(f"{year} has no ISO week {week}") from None
         return f"{year}-W{week:02d}"
+
+    @field_validator("weights")
+    @classmethod
+    def _some_weight(cls, v: Weights) -> Weights:
+        names = ("population", "remoteness", "burglary", "trend", "recency", "urgency")
+        if all(getattr(v, n) == 0 for n in names):
+            raise ValueError(
+                f"every weight ({', '.join(names)}) is 0, so every site would score 0; "
+                "give at least one a positive weight"
+            )
+        return v
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -514,8 +547,13 @@ _PATH_FIELDS: tuple[tuple[str, ...], ...] = (
     ("requests",),
     ("requests", "file"),
     ("history",),
+    ("ledger",),
     ("incidents", "file"),
     ("travel", "pbf"),
+    ("stations_file",),
+    ("stations_file", "file"),
+    ("links_file",),
+    ("links_file", "file"),
 )
 
 
@@ -541,6 +579,8 @@ def _resolve_paths(data: dict[str, Any], base: Path) -> None:
         for k in keys[:-1]:
             node = node.get(k) if isinstance(node, dict) else None
         if isinstance(node, dict) and isinstance(node.get(keys[-1]), (str, os.PathLike)):
+            if "://" in os.fspath(node[keys[-1]]):
+                continue  # a database URL (ledger), not a path
             p = Path(node[keys[-1]]).expanduser()
             node[keys[-1]] = str(p if p.is_absolute() else (base / p).resolve())
 
@@ -848,27 +888,23 @@ _OFFICER_OPTIONAL = ("available_days", "max_shift_hours")
 
 
 def _open_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    label = _display(path)
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = [h.strip() for h in (reader.fieldnames or [])]
-            rows = []
-            for row in reader:
-                line = reader.line_num
-                if None in row:
-                    raise InputError(f"{label}: row {line}: more values than columns in the header")
-                clean = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
-                if not any(clean.values()):
-                    continue
-                rows.append((line, clean))
-    except FileNotFoundError:
-        raise InputError(f"{label}: file not found") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{label}: not UTF-8 text (save the CSV as UTF-8)") from None
-    except csv.Error as exc:
-        raise InputError(f"{label}: not a valid CSV file: {exc}") from None
-    return header, rows
+    """(header, [(line number, row)]) via :func:`mobilstation.tabular.read_table`.
+
+    ``;`` or ``,``, BOM or not, UTF-8 or Windows-1252 (as Danish Excel saves);
+    the rows carry ``.findings`` (text the outputs show cleaned).
+    """
+    from mobilstation.tabular import read_table
+
+    table = read_table(path, label=_display(path), numbering="lines")
+    rows = _Rows((row.line, dict(row)) for row in table)
+    rows.findings = table.findings
+    return table.header, rows
+
+
+class _Rows(list[Any]):
+    """Rows read from a file, with the warnings reading found (see :class:`mobilstation.tabular.Table`)."""
+
+    findings: list[str] = []  # noqa: RUF012 (set per instance)
 
 
 def read_officers(path: str | os.PathLike[str]) -> list[OfficerSpec]:
@@ -883,7 +919,12 @@ def read_officers(path: str | os.PathLike[str]) -> list[OfficerSpec]:
 
 
 def _read_officer_rows(path: str | os.PathLike[str]) -> list[tuple[int, OfficerSpec]]:
-    """(line number, officer) for each data row of the officers CSV."""
+    """(line number, officer) for each data row of the officers CSV (``.findings``: warnings)."""
+    import contextlib
+
+    from mobilstation.tabular import parse_number
+    from mobilstation.untrusted import id_problem
+
     p = Path(path)
     label = _display(p)
     header, rows = _open_csv(p)
@@ -899,12 +940,18 @@ def _read_officer_rows(path: str | os.PathLike[str]) -> list[tuple[int, OfficerS
             f"{label}: unknown column(s) {', '.join(unknown)}; expected "
             f"{', '.join(_OFFICER_COLUMNS + _OFFICER_OPTIONAL)}"
         )
-    out: list[tuple[int, OfficerSpec]] = []
+    out = _Rows()
+    out.findings = list(getattr(rows, "findings", []))
     seen: dict[str, int] = {}
     for line, row in rows:
         data: dict[str, Any] = {k: v for k, v in row.items() if v != ""}
-        if "available_days" in data:
-            data["available_days"] = [d for d in data["available_days"].split(";") if d.strip()]
+        for key in ("skills", "available_days"):  # a ';' file lists them with ','
+            if key in data:
+                data[key] = [d.strip() for d in re.split(r"[;,]", data[key]) if d.strip()]
+        for key in ("weekly_hours", "max_shift_hours"):  # decimal comma as Danish Excel writes it
+            if key in data:
+                with contextlib.suppress(InputError):  # else the model's message names field and expectation
+                    data[key] = parse_number(data[key])
         try:
             spec = OfficerSpec.model_validate(data)
         except ValidationError as exc:
@@ -915,6 +962,8 @@ def _read_officer_rows(path: str | os.PathLike[str]) -> list[tuple[int, OfficerS
             raise InputError(
                 f"{label}: row {line}: id: officer {spec.id!r} already listed in row {seen[spec.id]}"
             )
+        if id_problem(spec.id):
+            raise InputError(f"{label}: row {line}: id: {id_problem(spec.id)}")
         seen[spec.id] = line
         out.append((line, spec))
     if not out:
@@ -923,10 +972,13 @@ def _read_officer_rows(path: str | os.PathLike[str]) -> list[tuple[int, OfficerS
 
 
 def read_history(path: str | os.PathLike[str]) -> dict[str, date]:
-    """Read visit history: ``site_id,last_visit`` (ISO date) -> {site id: last visit}.
+    """Read visit history: ``site_id,last_visit`` -> {site id: last visit}.
 
-    A site listed twice keeps its latest visit.
+    Dates ISO (``2026-11-30``) or as Danish Excel writes them
+    (``30-11-2026``). A site listed twice keeps its latest visit.
     """
+    from mobilstation.tabular import parse_date
+
     p = Path(path)
     label = _display(p)
     header, rows = _open_csv(p)
@@ -940,13 +992,7 @@ def read_history(path: str | os.PathLike[str]) -> dict[str, date]:
         sid = row.get("site_id", "")
         if not sid:
             raise InputError(f"{label}: row {line}: site_id: empty")
-        try:
-            when = date.fromisoformat(row.get("last_visit", ""))
-        except ValueError:
-            raise InputError(
-                f"{label}: row {line}: last_visit: expected an ISO date like 2026-11-30, "
-                f"got {row.get('last_visit')!r}"
-            ) from None
+        when = parse_date(row.get("last_visit", ""), where=f"{label}: row {line}: last_visit")
         if sid not in out or when > out[sid]:
             out[sid] = when
     return out
@@ -983,6 +1029,7 @@ class ResolvedScenario:
     requests: Any = None
     incidents: Any = None
     warnings: list[str] = field(default_factory=list)
+    memory: Any = None  # the ledger's Memory when planned with a ledger (see mobilstation.ledger)
 
     @property
     def file(self) -> str:
@@ -999,13 +1046,26 @@ def _station_by_id(district: District, key: str) -> Station | None:
 def _find_place(scenario: Scenario, district: District, key: str, field_path: str) -> Station | Town:
     from mobilstation.geo.district import find_place
 
+    from mobilstation.geo.district import AmbiguousStationError
+
     st = _station_by_id(district, key)
     if st is not None:
         return st
     try:
         return find_place(district, key)
+    except AmbiguousStationError as exc:
+        town = _town_named(district, key)
+        if town is None:
+            raise scenario.error(field_path, str(exc)) from None
+        return town
     except InputError as exc:
         raise scenario.error(field_path, str(exc)) from None
+
+
+def _town_named(district: District, key: str) -> Town | None:
+    """The one town called ``key`` (any case), else None."""
+    hits = [t for t in district.towns if t.name.casefold() == key.strip().casefold()]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _find_station(district: District, key: str, where: str) -> Station:
@@ -1017,11 +1077,13 @@ def _find_station(district: District, key: str, where: str) -> Station:
     for s in district.stations:
         if s.name == key:
             return s
+    from mobilstation.geo.district import AmbiguousStationError, find_place
+
     place = None
     try:
-        from mobilstation.geo.district import find_place
-
         place = find_place(district, key)
+    except AmbiguousStationError as exc:
+        raise ScenarioError(f"{where}: {exc}") from None
     except InputError:
         place = None
     if isinstance(place, Station):
@@ -1047,6 +1109,24 @@ def _inside(district: District, lat: float, lon: float) -> bool:
     return municipality_at(district, lat, lon) is not None
 
 
+def _with_planner_data(scenario: Scenario, district: District) -> District:
+    """The district with the scenario's ``stations_file`` and ``links_file`` applied."""
+    from mobilstation.geo.district import with_data
+
+    for name in ("stations_file", "links_file"):
+        spec = getattr(scenario, name)
+        if spec is None:
+            continue
+        try:
+            district = with_data(
+                district,
+                **{name: spec.file, f"replace_{name.split('_')[0]}": spec.replace},
+            )
+        except InputError as exc:
+            raise scenario.error(name, str(exc)) from None
+    return district
+
+
 def resolve(scenario: Scenario) -> ResolvedScenario:
     """Check ``scenario`` against its district's data and the input files (no solving).
 
@@ -1064,6 +1144,7 @@ def resolve(scenario: Scenario) -> ResolvedScenario:
         district = load_district(int(scenario.district) if scenario.district.isdigit() else scenario.district)
     except InputError as exc:
         raise scenario.error("district", str(exc)) from None
+    district = _with_planner_data(scenario, district)
     dates = scenario.dates
     warnings: list[str] = []
 
@@ -1075,9 +1156,13 @@ def resolve(scenario: Scenario) -> ResolvedScenario:
             place = _find_place(scenario, district, spec.home.place, path)
             depot_id, depot_name, lat, lon = place.id, place.name, place.lat, place.lon
             if not isinstance(place, Station):
+                from mobilstation.geo.district import stations_in_town
+
+                there = stations_in_town(district, place.name)
+                choices = f" (stations there: {', '.join(s.id for s in there)})" if there else ""
                 warnings.append(
                     f"vehicle {spec.id}: home {place.name!r} is a town, not a police station; "
-                    f"the vehicle starts and ends each day at the town centre"
+                    f"the vehicle starts and ends each day at the town centre{choices}"
                 )
         else:
             assert spec.home.lat is not None and spec.home.lon is not None
@@ -1110,6 +1195,7 @@ def resolve(scenario: Scenario) -> ResolvedScenario:
     # -- officers ------------------------------------------------------------
     if scenario.officers_file is not None:
         rows = _read_officer_rows(scenario.officers_file)
+        warnings += getattr(rows, "findings", [])
         specs = [spec for _, spec in rows]
         file_label = _display(scenario.officers_file)
         wheres = [f"{file_label}: row {line}: station" for line, _ in rows]

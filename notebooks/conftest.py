@@ -26,3 +26,24 @@ def pytest_configure(config: pytest.Config) -> None:
     """Set before test workers start, so every worker and kernel shares one cache for the run."""
     if "MOBILSTATION_CACHE" not in os.environ:
         os.environ["MOBILSTATION_CACHE"] = tempfile.mkdtemp(prefix="mobilstation-test-cache-")
+    _check_every_plan()
+
+
+def _check_every_plan() -> None:
+    """Every plan a notebook makes under test goes through the plan checker (``tests/plan_guard.py``).
+
+    Kernels are separate processes, so the check is installed by an IPython
+    startup file in a profile made for the run: a plan breaking a rule stops
+    the notebook there, with the rule named.
+    """
+    from pathlib import Path
+
+    tests = Path(__file__).resolve().parents[1] / "tests"
+    ipython_dir = Path(tempfile.mkdtemp(prefix="mobilstation-nb-ipython-"))
+    startup = ipython_dir / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-plan-checker.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(tests)!r})\nimport plan_guard\nplan_guard.install()\n",
+        encoding="utf-8",
+    )
+    os.environ["IPYTHONDIR"] = str(ipython_dir)

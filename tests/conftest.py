@@ -27,6 +27,14 @@ def nordjylland() -> District:
     return load_district("Nordjyllands Politi")
 
 
+# -- every plan a test makes is held to the independent plan checker (see ``plan_guard``); installed at
+# import, before any test module binds ``build_plan``
+
+import plan_guard  # noqa: E402
+
+plan_guard.install()
+
+
 # -- the quick plan, planned once per test run through the CLI (test_cli, test_api, test_pipeline)
 
 from fixtures.quick import QUICK_SCENARIO, QUICK_SEED, QUICK_WORK_LIMIT  # noqa: E402

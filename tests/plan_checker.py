@@ -1,10 +1,31 @@
 """An independent feasibility check of a plan record, trusting nothing the solver says.
 
-It reads only :class:`mobilstation.plan.PlanRecord` and recomputes every rule
-from the raw routes, stops, legs, shifts and hours; it imports nothing from
-``mobilstation.optimize``. Use it in tests: ``assert check_plan(plan) == []``.
-Each violation is one human-readable sentence naming the route, stop,
-officer or municipality and the numbers that disagree.
+It recomputes every rule from the raw routes, stops, legs, shifts and hours
+and imports nothing from ``mobilstation.optimize``. Use it in tests:
+``assert check_plan(plan, resolved) == []`` (or :func:`plan_violations`,
+which also rebuilds the travel matrix). Each violation is one sentence naming
+the route, stop, officer or municipality and the numbers that disagree.
+
+Two modes:
+
+* with the resolved scenario the plan was made for, the limits come from the
+  scenario, not from the plan (``plan_scenario``): sites' weekly maxima,
+  windows, service, days, gaps, mandatory flags, deadlines and skills (from
+  the site settings per kind and the request file as read), vehicles' shift,
+  working time, crew size and weekdays, officers' station, hours, skills,
+  days and day window, links and timetables, quotas, the working-time rules
+  and the planned dates. Each place the plan's copy differs is a violation
+  ("scenario: ..."), and the rules below are checked with the scenario's
+  values;
+* without one (a plan.json on its own) the plan's own copy is used, and the
+  plan records all of it for that purpose.
+
+Travel is also held to a second, simpler computation (``plan_geo``): no leg
+beats the straight line at 130 km/h plus its links' crossings and ferry
+waits (the timetable's next departure, else the average wait: never
+skipped), and a leg between two land masses of the district's polygons must
+list the links that carry it across. The KPIs and the objective are
+recomputed from the routes and hours (``plan_kpis``).
 
 Rules (times in minutes since local midnight, shown as HH:MM):
 
@@ -47,6 +68,14 @@ Crews and officers
     covering departure..return (and naming this route when it names one);
     under ``plan.rules.crew_home_rule == "same_station"`` each is based at
     the route's depot;
+  * with ``crew_home_rule == "any"`` a crew member's mobile shift holds the
+    drive from their station to the depot and back (the rebuilt matrix's
+    minutes, else the straight-line floor);
+  * shifts lie on the officer's ``available_days`` and within
+    ``earliest_start``..``latest_end``; the week's shifts total at most the
+    field budget ``weekly_hours x (1 - admin_share)``; a patrol allocation is
+    ``blocks x patrol_block_min`` minutes; a day's patrol shifts hold its
+    patrol minutes plus the straight-line round trip to the farthest area;
   * an officer's shifts do not overlap; a duty day (all shifts on one date)
     spans at most the officer's ``max_shift_hours`` (the caller's value, else
     the plan's, else 10 h) from first start to last end; between the last end
@@ -57,23 +86,20 @@ Crews and officers
     shifts that date (undated allocations fit in the week's patrol shifts);
     allocations name a known site in the stated municipality.
 
-Ferries and islands
+Ferries and water
   * every link id on a leg exists; a leg that uses a ferry link (link kind
     ``"ferry"``) has ``ferry=True`` and at least the link's ``crossing_min``
-    minutes (the wait may be shorter when a timetable is used, the crossing
-    never); a leg with ``ferry=True`` uses a ferry link;
-  * island rule: sites with ``meta["island"]`` true lie on an island; a leg
-    between an island point and a mainland point (stations are mainland) must
-    be a ferry leg. Legs between two island points need no ferry (one island
-    per plan is assumed: the rule does not tell islands apart).
+    minutes; a leg with ``ferry=True`` uses a ferry link;
+  * land masses and straight-line floors as above (``plan_geo``); a site lies
+    in the municipality it is counted for (the district's polygons).
 
 Travel (with ``travel``, a matrix recomputed outside the planner, e.g. by
 :func:`reference_matrix`)
   * every leg's metres, ferry flag and links equal the matrix's for its two
-    places; its minutes equal the matrix's, except a ferry leg, which may
-    beat the matrix's average wait (a timetable) but never drive + crossing
-    (matrix minutes - the link's ``wait_min``). This is what catches a leg
-    made shorter than the road, or a crossing to an island left out.
+    places; its minutes equal the matrix's, except a leg over a ferry with a
+    timetable, which may beat the matrix's average wait but never drive +
+    crossing (matrix minutes - the link's ``wait_min``). A ferry without a
+    timetable always costs its average wait.
 
 Unvisited
   * every listed site exists, is listed once with a non-empty reason and is
@@ -86,10 +112,18 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+import plan_geo as _geo
+from plan_kpis import check_kpis
+from plan_scenario import hold_to_scenario
 
 from mobilstation.plan import PlanRecord, Route, SiteRecord
 from mobilstation.travel.base import Point, TravelMatrix
+
+if TYPE_CHECKING:
+    from mobilstation.scenario import ResolvedScenario
 
 EPS = 1e-6
 DEFAULT_MAX_SHIFT_HOURS = 10.0  # when neither the caller nor the plan states an officer's limit
@@ -142,6 +176,13 @@ def _check_route(plan: PlanRecord, route: Route, sites: dict[str, SiteRecord], t
     weekday = date.fromisoformat(route.date).isoweekday()
     if route.weekday != weekday:
         out.append(f"{rid}: weekday {route.weekday} but {route.date} is ISO weekday {weekday}")
+    if vehicle is not None and vehicle.days and weekday not in vehicle.days and (route.stops or route.crew):
+        out.append(f"{rid}: vehicle {vehicle.id} works only on ISO weekdays {vehicle.days}, not {weekday}")
+    if vehicle is not None and (route.shift != vehicle.shift or route.max_work_min != vehicle.max_work_min):
+        out.append(
+            f"{rid}: shift {route.shift} / max_work_min {route.max_work_min} are not vehicle {vehicle.id}'s "
+            f"{vehicle.shift} / {vehicle.max_work_min}"
+        )
 
     stops = route.stops
     if [s.seq for s in stops] != list(range(1, len(stops) + 1)):
@@ -261,10 +302,9 @@ def _check_route(plan: PlanRecord, route: Route, sites: dict[str, SiteRecord], t
 def _check_ferries(plan: PlanRecord, route: Route, sites: dict[str, SiteRecord]) -> list[str]:
     out: list[str] = []
     links = {lk.id: lk for lk in plan.links}
-
-    def island(pid: str) -> bool:
-        return pid in sites and bool(sites[pid].meta.get("island"))
-
+    places = _geo.coords(plan)
+    lands = _geo.land(plan.scenario.district)
+    boarding = (plan.rules.ferry_boarding_min if plan.rules else None) or 0
     for i, leg in enumerate(route.legs, start=1):
         where = f"route {route.id} leg {i} ({leg.from_id} -> {leg.to_id})"
         ferries = []
@@ -284,8 +324,7 @@ def _check_ferries(plan: PlanRecord, route: Route, sites: dict[str, SiteRecord])
                 )
         if leg.ferry and not ferries:
             out.append(f"{where}: ferry=True but the leg uses no ferry link")
-        if island(leg.from_id) != island(leg.to_id) and not (leg.ferry and ferries):
-            out.append(f"{where}: connects an island and the mainland without a ferry")
+        out += _geo.check_leg(plan, where, leg, places, links, lands, boarding)
     return out
 
 
@@ -293,6 +332,7 @@ def _check_travel(plan: PlanRecord, route: Route, travel: TravelMatrix) -> list[
     out: list[str] = []
     index = {pid: k for k, pid in enumerate(travel.ids)}
     waits = {lk.id: lk.wait_min for lk in plan.links}
+    timed = {lk.id for lk in plan.links if lk.kind == "ferry" and (lk.departures_a or lk.departures_b)}
     for n, leg in enumerate(route.legs, start=1):
         where = f"route {route.id} leg {n} ({leg.from_id} -> {leg.to_id})"
         if leg.from_id not in index or leg.to_id not in index:
@@ -306,9 +346,9 @@ def _check_travel(plan: PlanRecord, route: Route, travel: TravelMatrix) -> list[
         if leg.ferry != ferry or tuple(leg.links) != links:
             said, model = f"ferry={leg.ferry} via {list(leg.links)}", f"{ferry} via {list(links)}"
             out.append(f"{where}: {said}, the travel model: {model}")
-        if not ferry and leg.minutes != minutes:
+        if not (ferry and timed & set(links)) and leg.minutes != minutes:
             out.append(f"{where}: {leg.minutes} min, the travel model says {minutes} min")
-        if ferry:
+        if ferry and timed & set(links):
             least = minutes - sum(waits.get(k, 0) for k in links)
             if leg.minutes < least:
                 out.append(f"{where}: {leg.minutes} min is less than drive + crossing ({least} min)")
@@ -417,6 +457,13 @@ def _check_week(plan: PlanRecord, sites: dict[str, SiteRecord]) -> list[str]:
         elif site.deadline is not None and dates[0] > site.deadline:
             out.append(f"site {site.id}: mandatory by {site.deadline} but first visited {dates[0]}")
 
+    for site in plan.sites:
+        code = _geo.municipality_of(plan.scenario.district, site.lat, site.lon)
+        if code != site.municipality_code:
+            out.append(
+                f"site {site.id}: counted for municipality {site.municipality_code} but lies in {code}"
+            )
+
     # municipality quotas
     visits: dict[str, int] = defaultdict(int)
     minutes: dict[str, float] = defaultdict(float)
@@ -426,9 +473,22 @@ def _check_week(plan: PlanRecord, sites: dict[str, SiteRecord]) -> list[str]:
                 code = sites[stop.site_id].municipality_code
                 visits[code] += 1
                 minutes[code] += stop.end - stop.start
+    mobile = dict(minutes)
+    patrol: dict[str, float] = defaultdict(float)
     for h in plan.hours:
         minutes[h.municipality_code] += h.minutes
+        patrol[h.municipality_code] += h.minutes
     for m in plan.municipalities:
+        if mobile.get(m.code, 0) / 60 < m.quota_mobile_hours - EPS:
+            out.append(
+                f"quota {m.name} ({m.code}): {mobile.get(m.code, 0) / 60:.2f} mobile service hours, "
+                f"{m.quota_mobile_hours:g} required"
+            )
+        if patrol[m.code] / 60 < m.quota_patrol_hours - EPS:
+            out.append(
+                f"quota {m.name} ({m.code}): {patrol[m.code] / 60:.2f} patrol hours, "
+                f"{m.quota_patrol_hours:g} required"
+            )
         if visits[m.code] < m.quota_visits:
             out.append(f"quota {m.name} ({m.code}): {visits[m.code]} visits, {m.quota_visits} required")
         hours = minutes[m.code] / 60
@@ -456,7 +516,59 @@ def _check_week(plan: PlanRecord, sites: dict[str, SiteRecord]) -> list[str]:
     return out
 
 
-def _check_officers(plan: PlanRecord, max_shift_hours: float | None, min_rest_hours: float) -> list[str]:
+def _drive_to_depot(plan, who, officer, shift, route, travel) -> list[str]:
+    """A crew member's mobile shift runs from leaving their own station to getting back to it."""
+    if officer.station_id == route.depot_id or not route.stops:
+        return []
+    places = _geo.coords(plan)
+    if officer.station_id not in places:
+        return [f"{who}: station {officer.station_id!r} has no coordinates in the plan"]
+    there = back = None
+    if travel is not None:
+        index = {pid: k for k, pid in enumerate(travel.ids)}
+        if officer.station_id in index and route.depot_id in index:
+            i, j = index[officer.station_id], index[route.depot_id]
+            there, back = int(travel.minutes[i, j]), int(travel.minutes[j, i])
+    if there is None:
+        floor = _geo.floor_min(places[officer.station_id], places[route.depot_id])
+        there = back = int(floor)
+    if shift.start > route.departure - there or shift.end < route.return_ + back:
+        return [
+            f"{who}: mobile shift on {shift.date} {_hm(shift.start)}-{_hm(shift.end)} does not hold the "
+            f"drive "
+            f"from {officer.station_id} to the depot {route.depot_id} ({there} min) before "
+            f"{_hm(route.departure)} and back ({back} min) after {_hm(route.return_)}"
+        ]
+    return []
+
+
+def _patrol_travel(plan, who, officer, patrol_by_day) -> list[str]:
+    """A day's patrol shifts hold its patrol minutes and at least the straight-line round trip to the
+    farthest area (a closed tour from the station through a point is at least twice its distance)."""
+    places = _geo.coords(plan)
+    home = places.get(officer.station_id)
+    if home is None:
+        return []
+    by_day: dict[str, list] = defaultdict(list)
+    for h in plan.hours:
+        if h.officer_id == officer.id and h.date is not None and h.minutes > 0 and h.area_id in places:
+            by_day[h.date].append(h)
+    out = []
+    for day, allocs in sorted(by_day.items()):
+        minutes = sum(h.minutes for h in allocs)
+        trip = max(2 * _geo.floor_min(home, places[h.area_id]) for h in allocs)
+        if minutes + int(trip) > patrol_by_day.get(day, 0):
+            out.append(
+                f"{who}: patrol on {day} has {minutes} min in areas {sorted({h.area_name for h in allocs})} "
+                f"+ >= {int(trip)} min travel from {officer.station_id}, but the patrol shifts last "
+                f"{patrol_by_day.get(day, 0)} min"
+            )
+    return out
+
+
+def _check_officers(
+    plan: PlanRecord, max_shift_hours: float | None, min_rest_hours: float, travel: TravelMatrix | None
+) -> list[str]:
     out: list[str] = []
     routes = {r.id: r for r in plan.routes}
     sites = {s.id: s for s in plan.sites}
@@ -514,6 +626,29 @@ def _check_officers(plan: PlanRecord, max_shift_hours: float | None, min_rest_ho
                 f"{who}: {total / 60:.2f} h of shifts this week, more than weekly_hours "
                 f"{officer.weekly_hours:g}"
             )
+        admin = plan.rules.admin_share if plan.rules is not None else None
+        if admin is not None:
+            budget = int(officer.weekly_hours * 60 * (1 - admin) + 1e-9)
+            if total > budget:
+                out.append(
+                    f"{who}: {total} min of shifts this week, more than the field budget {budget} min "
+                    f"(weekly_hours {officer.weekly_hours:g} x (1 - admin share {admin:g}))"
+                )
+        for s in shifts:
+            weekday = date.fromisoformat(s.date).isoweekday()
+            if officer.available_days is not None and weekday not in officer.available_days:
+                out.append(
+                    f"{who}: {s.duty} shift on {s.date} (ISO weekday {weekday}), but works only on "
+                    f"{officer.available_days}"
+                )
+            early, late = officer.earliest_start, officer.latest_end
+            if early is not None and late is not None and (s.start < early or s.end > late):
+                out.append(
+                    f"{who}: {s.duty} shift on {s.date} {_hm(s.start)}-{_hm(s.end)} leaves the day window "
+                    f"{_hm(early)}-{_hm(late)}"
+                )
+            if s.duty == "mobile" and s.route_id in routes:
+                out += _drive_to_depot(plan, who, officer, s, routes[s.route_id], travel)
 
         # patrol allocations fit in patrol shifts
         patrol_by_day: dict[str | None, int] = defaultdict(int)
@@ -535,6 +670,12 @@ def _check_officers(plan: PlanRecord, max_shift_hours: float | None, min_rest_ho
                 )
             if h.minutes < 0:
                 out.append(f"{who}: negative patrol minutes in {h.area_id}")
+            block = plan.rules.patrol_block_min if plan.rules is not None else None
+            if block is not None and h.minutes != h.blocks * block:
+                out.append(
+                    f"{who}: patrol in {h.area_id} on {h.date}: {h.minutes} min but {h.blocks} blocks of "
+                    f"{block} min"
+                )
         for day, minutes in alloc_by_day.items():
             if day is None:
                 continue
@@ -543,6 +684,7 @@ def _check_officers(plan: PlanRecord, max_shift_hours: float | None, min_rest_ho
                     f"{who}: {minutes} patrol minutes allocated on {day} but patrol shifts that day last "
                     f"{patrol_by_day.get(day, 0)} min"
                 )
+        out += _patrol_travel(plan, who, officer, patrol_by_day)
         week_alloc = sum(alloc_by_day.values())
         week_patrol = sum(patrol_by_day.values())
         if week_alloc > week_patrol:
@@ -559,16 +701,25 @@ def _check_officers(plan: PlanRecord, max_shift_hours: float | None, min_rest_ho
 
 def check_plan(
     plan: PlanRecord,
+    scenario: ResolvedScenario | None = None,
     *,
     max_shift_hours: float | None = None,
     min_rest_hours: float | None = None,
     require_all_explained: bool = False,
     travel: TravelMatrix | None = None,
 ) -> list[str]:
-    """Every rule of the module docstring that ``plan`` breaks, as sentences; [] when feasible."""
+    """Every rule of the module docstring that ``plan`` breaks, as sentences; [] when feasible.
+
+    With ``scenario`` (the resolved scenario the plan was made for) the limits
+    come from the scenario: every difference from the plan's own copy is a
+    violation, and the plan is checked against the scenario's values.
+    """
+    out: list[str] = []
+    if scenario is not None:
+        plan, out = hold_to_scenario(plan, scenario)
+    out += check_kpis(plan, require=scenario is not None)
     tz = ZoneInfo(plan.timezone)
     sites = {s.id: s for s in plan.sites}
-    out: list[str] = []
     if len(sites) != len(plan.sites):
         out.append("site ids are not unique")
     for route in sorted(plan.routes, key=lambda r: (r.vehicle_id, r.date)):
@@ -578,7 +729,7 @@ def check_plan(
     out += _check_week(plan, sites)
     if min_rest_hours is None:
         min_rest_hours = plan.rules.min_rest_hours if plan.rules else DEFAULT_MIN_REST_HOURS
-    out += _check_officers(plan, max_shift_hours, min_rest_hours)
+    out += _check_officers(plan, max_shift_hours, min_rest_hours, travel)
     if require_all_explained:
         visited = {s.site_id for r in plan.routes for s in r.stops}
         listed = {u.site_id for u in plan.unvisited}
@@ -586,3 +737,30 @@ def check_plan(
         if missing:
             out.append(f"unvisited: site(s) {missing} are neither visited nor listed with a reason")
     return out
+
+
+def plan_violations(
+    plan: PlanRecord,
+    scenario: ResolvedScenario | None = None,
+    *,
+    require_all_explained: bool = True,
+    **kwargs: object,
+) -> list[str]:
+    """Everything the checker finds in a plan the product made: with the scenario, and with the travel
+    matrix rebuilt outside the planner when the plan's travel model allows it (``estimated``)."""
+    travel = reference_matrix(plan) if plan.travel.model == "estimated" else None
+    return check_plan(plan, scenario, travel=travel, require_all_explained=require_all_explained, **kwargs)
+
+
+# Officer patrol days that leave no time to drive to the areas: a planner bug that issue 12 fixes
+# (patrol blocks carry only part of the round trip). Tests that check whole plans keep these apart
+# and assert them in a test marked xfail with that reason, so no other violation can hide behind it.
+PATROL_TRAVEL_BUG = "issue 12: officer patrol days do not hold the drive to their areas"
+
+
+def is_patrol_travel(violation: str) -> bool:
+    return " min travel from " in violation and ": patrol on " in violation
+
+
+def without_patrol_travel(violations: list[str]) -> list[str]:
+    return [v for v in violations if not is_patrol_travel(v)]

@@ -185,7 +185,7 @@ def test_laesoe_ferry_and_fixed_links(nordjylland: District) -> None:
         assert lk.crossing_min >= 1 and lk.source
 
 
-def test_another_district_loads_without_stations() -> None:
+def test_another_district_loads_with_its_stations_links_and_populations() -> None:
     names = district_names()
     assert names[6] == "Fyns Politi"
     fyn = load_district("Fyns Politi")
@@ -196,8 +196,12 @@ def test_another_district_loads_without_stations() -> None:
         if f["properties"]["politikreds_nr"] == 6
     }
     assert {m.code for m in fyn.municipalities} == raw and "0461" in raw  # Odense
-    assert all(m.population is None for m in fyn.municipalities)  # no population table for Fyn
-    assert fyn.stations == () and fyn.links == ()
+    assert all(m.population and m.population > 0 for m in fyn.municipalities)
+    assert {m.code: m.population for m in fyn.municipalities}["0492"] == 6008  # Ærø, 1 Jan 2023
+    assert {s.id for s in fyn.stations} >= {"odense", "svendborg", "aeroe"}
+    assert {lk.id for lk in fyn.links} >= {"svendborgsundbroen", "langelandsbroen", "aeroefaergen-svendborg"}
+    # Lillebælt and Storebælt join two districts: neither plans over them
+    assert not {lk.id for lk in fyn.links} & {"ny-lillebaeltsbro", "storebaeltsbroen"}
     assert {t.municipality_code for t in fyn.towns} <= raw and len(fyn.towns) > 0
 
 
@@ -229,7 +233,9 @@ def test_municipalities_frame(nordjylland: District) -> None:
     assert frame.crs.to_epsg() == 4326
     assert int(frame["population"].sum()) == 527_266
     fyn = municipalities_frame(load_district(6))
-    assert fyn["population"].isna().all()
+    assert not fyn["population"].isna().any()
+    kbh = municipalities_frame(load_district(11))
+    assert kbh.set_index("code")["population"].isna()["0101"]  # no dated figure found for København
 
 
 def test_projection_round_trip_and_distance() -> None:
@@ -281,7 +287,7 @@ def test_station_outside_every_municipality_is_named(geodata_copy: Path) -> None
     path = geodata_copy / "nordjylland_police_stations.csv"
     rows = path.read_text(encoding="utf-8").splitlines()
     line = next(i for i, r in enumerate(rows, start=1) if r.startswith("laesoe,"))
-    _replace_line(path, line, "laesoe,Politikontor Læsø,,0825,57.0,12.0,politikontor,test")  # Kattegat
+    _replace_line(path, line, "laesoe,Politikontor Læsø,,0825,57.0,12.0,politikontor,test,")  # Kattegat
     with pytest.raises(GeodataError) as err:
         load_district(1, data_dir=geodata_copy)
     msg = str(err.value)

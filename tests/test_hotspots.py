@@ -150,8 +150,9 @@ def test_kde_density_matches_the_quartic_kernel():
 
 
 def test_gistar_grid_equals_esda():
-    esda = pytest.importorskip("esda")
-    libpysal = pytest.importorskip("libpysal")
+    import esda
+    import libpysal
+
     rng = np.random.default_rng(5)
     ny, nx, cell, band = 9, 11, 250.0, 520.0
     values = rng.poisson(0.6, size=(ny, nx)).astype(float) * rng.random((ny, nx))

@@ -8,10 +8,13 @@ is all-or-nothing.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import sqlite3
+from datetime import datetime, time
 from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl
+import pandas as pd
 import pyogrio
 import pytest
 from fixtures.small_plan import FERRY, small_plan
@@ -25,10 +28,17 @@ from mobilstation.errors import InputError
 from mobilstation.geo.model import District, Municipality
 from mobilstation.outputs import write_outputs
 from mobilstation.outputs.calendars import calendar_file_names, officer_calendar, vehicle_calendar
-from mobilstation.outputs.gpkg import write_gpkg
+from mobilstation.outputs.gpkg import LAYERS, write_gpkg
+from mobilstation.outputs.labels import REASON_NAMES
 from mobilstation.outputs.plan_json import read_plan, write_plan_json
 from mobilstation.outputs.tables import kpis_json, read_table
-from mobilstation.outputs.xlsx import ABOUT_SHEET, MUNICIPALITIES_SHEET, safe_title, sheet_titles
+from mobilstation.outputs.xlsx import (
+    ABOUT_SHEET,
+    ANALYSIS_SHEET,
+    MUNICIPALITIES_SHEET,
+    safe_title,
+    sheet_titles,
+)
 from mobilstation.plan import PlanRecord
 
 # Rough centres (lat, lon) of the fixture's municipalities: boxes around them stand in for outlines.
@@ -76,17 +86,6 @@ def box_district(plan: PlanRecord) -> District:
     )
 
 
-def _maps_available() -> bool:
-    try:
-        import mobilstation.outputs.maps  # noqa: F401
-    except ModuleNotFoundError:
-        return False
-    return True
-
-
-MAPS = _maps_available()
-
-
 @pytest.fixture(scope="module")
 def plan() -> PlanRecord:
     p = small_plan()
@@ -98,7 +97,7 @@ def plan() -> PlanRecord:
 def out(plan: PlanRecord, tmp_path_factory: pytest.TempPathFactory) -> Path:
     steps: list[str] = []
     target = tmp_path_factory.mktemp("outputs") / "uge-50"
-    result = write_outputs(plan, target, maps=MAPS, district=box_district(plan), progress=steps.append)
+    result = write_outputs(plan, target, maps=True, district=box_district(plan), progress=steps.append)
     assert result == target.resolve()
     assert steps[0] == "plan.json" and "plan.gpkg" in steps
     return result
@@ -124,8 +123,7 @@ def test_every_output_is_there(plan: PlanRecord, out: Path) -> None:
     }
     expected |= {f"calendars/{v.id}.ics" for v in plan.vehicles}
     expected |= {f"calendars/betjent-{o.id}.ics" for o in plan.officers}
-    if MAPS:
-        expected |= {"map.html", "index.html", "maps/laesoe.html", "maps/hjoerring.html"}
+    expected |= {"map.html", "index.html", "maps/laesoe.html", "maps/hjoerring.html"}
     assert expected <= names
     assert not [n for n in names if n.endswith(".tmp") or "/." in n or n.startswith(".")]
 
@@ -187,7 +185,9 @@ def test_crews_csv_matches_crews(plan: PlanRecord, out: Path) -> None:
         hm(route.return_),
         "Søren Kjær",
     )
-    assert row["kompetencer"] == "traffic" and row["stop"] == len(route.stops)
+    assert row["kompetencer"] == "færdselskontrol" and row["stop"] == len(route.stops)
+    stations = {s.id: s.name for s in plan.stations}
+    assert row["hjemstation"] == stations[route.depot_id] and row["hjemstation_id"] == route.depot_id
 
 
 def test_hours_csv_sums_to_plan_hours(plan: PlanRecord, out: Path) -> None:
@@ -214,6 +214,14 @@ def test_kpis_json_is_plan_kpis_plus_identification(plan: PlanRecord, out: Path)
 # -- workbook -------------------------------------------------------------------------------------
 
 
+def _d(iso: str) -> datetime:
+    return datetime.fromisoformat(iso)
+
+
+def _t(minute: int) -> time:
+    return time(minute // 60, minute % 60)
+
+
 def test_schedule_xlsx_sheets_and_rows(plan: PlanRecord, out: Path) -> None:
     wb = openpyxl.load_workbook(out / "schedule.xlsx")
     titles = sheet_titles(plan)
@@ -226,16 +234,28 @@ def test_schedule_xlsx_sheets_and_rows(plan: PlanRecord, out: Path) -> None:
     for v in plan.vehicles:
         ws = wb[titles[("vehicle", v.id)]]
         header = [c.value for c in ws[1]]
-        assert header[:9] == ["dato", "ugedag", "nr", "ankomst", "start", "slut", "sted", "type", "kommune"]
+        assert header[:9] == [
+            "Dato",
+            "Ugedag",
+            "Stop nr.",
+            "Ankomst",
+            "Start",
+            "Slut",
+            "Sted",
+            "Type",
+            "Kommune",
+        ]
+        assert "Score" not in header and "Opgave / borgerens note" in header
         body = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
         stops = [
             (r, s) for r in sorted(plan.routes, key=lambda r: r.date) if r.vehicle_id == v.id for s in r.stops
         ]
         assert len(body) == len(stops)
         for row, (route, stop) in zip(body, stops, strict=True):
-            assert row[0] == route.date and row[2] == stop.seq
-            assert (row[4], row[5]) == (hm(stop.start), hm(stop.end))
+            assert row[0] == _d(route.date) and row[2] == stop.seq
+            assert (row[4], row[5]) == (_t(stop.start), _t(stop.end))
             assert row[6] == plan.site(stop.site_id).name
+            assert (row[13], row[14]) == (plan.site(stop.site_id).lat, plan.site(stop.site_id).lon)
     summary = wb[MUNICIPALITIES_SHEET]
     assert summary.max_row - 1 == len(plan.municipalities)
     sums = {r[0]: r for r in summary.iter_rows(min_row=2, values_only=True)}
@@ -251,7 +271,7 @@ def test_schedule_xlsx_sheets_and_rows(plan: PlanRecord, out: Path) -> None:
         body = list(ws.iter_rows(min_row=2, values_only=True))
         assert len(body) == len(o.shifts)
         for row, shift in zip(body, sorted(o.shifts, key=lambda s: (s.date, s.start)), strict=True):
-            assert (row[0], row[3], row[4]) == (shift.date, hm(shift.start), hm(shift.end))
+            assert (row[0], row[3], row[4]) == (_d(shift.date), _t(shift.start), _t(shift.end))
     assert "Kommune Hjørring" in wb.sheetnames
     about = dict(wb[ABOUT_SHEET].iter_rows(min_row=2, values_only=True))
     assert about["syntetiske data"] == "indbrudsdata (hændelser)"  # plan.synthetic_inputs, in Danish
@@ -260,6 +280,37 @@ def test_schedule_xlsx_sheets_and_rows(plan: PlanRecord, out: Path) -> None:
     assert {r[0] for r in unvisited.iter_rows(min_row=2, values_only=True)} == {
         u.site_id for u in plan.unvisited
     }
+
+
+def test_schedule_xlsx_dates_times_and_print_setup(plan: PlanRecord, out: Path) -> None:
+    """Dates are Excel dates, times Excel times, codes text; every sheet prints one page wide."""
+    wb = openpyxl.load_workbook(out / "schedule.xlsx")
+    vehicle = wb[sheet_titles(plan)[("vehicle", plan.routes[0].vehicle_id)]]
+    first = next(vehicle.iter_rows(min_row=2, max_row=2))
+    assert (
+        isinstance(first[0].value, datetime) and first[0].is_date and first[0].number_format == "dd-mm-yyyy"
+    )
+    for c in first[3:6] + first[10:12]:
+        assert isinstance(c.value, time) and c.is_date and c.number_format == "hh:mm", c.coordinate
+    codes = [r[0] for r in wb[MUNICIPALITIES_SHEET].iter_rows(min_row=2)]
+    assert {c.value for c in codes} == {m.code for m in plan.municipalities} and all(
+        c.data_type == "s" for c in codes
+    )
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title
+        assert "uge 50 2026" in ws.oddHeader.left.text and ws.oddHeader.right.text == "&A"
+        assert ws.oddFooter.right.text == "Side &P af &N"
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
+    analysis = wb[ANALYSIS_SHEET]
+    header = [c.value for c in analysis[1]]
+    assert header[:6] == ["Sted-id", "Sted", "Type", "Kommune", "Besøgt", "Score"]
+    rows = {r[0]: r for r in analysis.iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == {s.id for s in plan.sites}
+    for s in plan.sites:
+        assert sum(v for v in rows[s.id][6:] if v) == pytest.approx(s.score, abs=1e-6)
 
 
 # -- calendars ------------------------------------------------------------------------------------
@@ -343,8 +394,13 @@ def test_gpkg_layers_and_counts(plan: PlanRecord, out: Path) -> None:
     assert layers == {
         "stops": "Point",
         "routes": "LineString",
+        "unvisited": "Point",
+        "stations": "Point",
+        "links": "LineString",
+        "patrol_hours": "Point",
         "hotspots": "Unknown",
         "municipalities": "Polygon",
+        "layer_styles": None,
     }
     stops = pyogrio.read_dataframe(out / "plan.gpkg", layer="stops")
     routes = pyogrio.read_dataframe(out / "plan.gpkg", layer="routes")
@@ -370,6 +426,49 @@ def test_gpkg_layers_and_counts(plan: PlanRecord, out: Path) -> None:
     assert "ikke vejforløb" in info["layer_metadata"]["DESCRIPTION"]
 
 
+def test_gpkg_layers_for_qgis_typed_and_styled(plan: PlanRecord, out: Path) -> None:
+    """Unvisited sites, stations, links and patrol hours as layers; dates typed; default QGIS styles."""
+    path = out / "plan.gpkg"
+    with sqlite3.connect(path) as db:
+
+        def types(table: str) -> dict[str, str]:
+            return {r[1]: r[2] for r in db.execute(f'PRAGMA table_info("{table}")')}
+
+        assert types("stops")["dato"] == "DATE" and types("routes")["dato"] == "DATE"
+        assert {types("stops")[c] for c in ("ankomst", "start", "slut")} == {"DATETIME"}
+        assert types("routes")["afgang"] == "DATETIME" and types("stops")["kommunekode"] == "TEXT"
+        styles = {
+            r[0]: (r[1], r[2])
+            for r in db.execute("SELECT f_table_name, styleQML, useAsDefault FROM layer_styles")
+        }
+        contents = {r[0] for r in db.execute("SELECT table_name FROM gpkg_contents")}
+    assert set(styles) == set(LAYERS) and all(default for _, default in styles.values())
+    assert "layer_styles" in contents
+    for name, (qml, _) in styles.items():
+        root = ElementTree.fromstring(qml.split(">", 1)[1])  # after the DOCTYPE
+        assert root.tag == "qgis" and root.find("renderer-v2") is not None, name
+    routes_style = ElementTree.fromstring(styles["routes"][0].split(">", 1)[1]).find("renderer-v2")
+    assert routes_style.get("type") == "categorizedSymbol" and routes_style.get("attr") == "ugedag"
+    assert [c.get("value") for c in routes_style.iter("category")][:2] == ["mandag", "tirsdag"]
+    stops = pyogrio.read_dataframe(path, layer="stops")
+    first = min(all_stops(plan), key=lambda rs: (rs[0].vehicle_id, rs[0].date, rs[1].seq))
+    row = stops[(stops["rute"] == first[0].id) & (stops["nr"] == first[1].seq)].iloc[0]
+    assert row["dato"] == pd.Timestamp(first[0].date)
+    assert row["start"] == pd.Timestamp(first[1].start_iso[:16])  # local wall-clock time
+    unvisited = pyogrio.read_dataframe(path, layer="unvisited")
+    assert set(unvisited["sted_id"]) == {u.site_id for u in plan.unvisited}
+    assert all(unvisited["forklaring"].str.len() > 0) and set(unvisited["årsag"]) <= set(
+        REASON_NAMES.values()
+    )
+    stations = pyogrio.read_dataframe(path, layer="stations")
+    assert set(stations["navn"]) == {s.name for s in plan.stations}
+    links = pyogrio.read_dataframe(path, layer="links")
+    assert list(links["id"]) == [lk.id for lk in plan.links]
+    patrol = pyogrio.read_dataframe(path, layer="patrol_hours")
+    assert patrol["minutter"].sum() == sum(h.minutes for h in plan.hours)
+    assert set(patrol["område_id"]) == {h.area_id for h in plan.hours}
+
+
 def test_gpkg_without_district_has_attribute_only_municipalities(plan: PlanRecord, tmp_path: Path) -> None:
     path = write_gpkg(plan, tmp_path / "plan.gpkg")
     layers = dict(pyogrio.list_layers(path))
@@ -381,7 +480,6 @@ def test_gpkg_without_district_has_attribute_only_municipalities(plan: PlanRecor
 # -- maps -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not MAPS, reason="maps module not present")
 def test_maps_are_written_with_the_rest(plan: PlanRecord, out: Path) -> None:
     assert "Læsø" in (out / "maps" / "laesoe.html").read_text(encoding="utf-8")
     assert (out / "index.html").stat().st_size > 0
@@ -481,8 +579,7 @@ def test_sheet_titles_follow_excel_rules(names: list[str], expected: list[str]) 
     assert [safe_title(n, used) for n in names] == expected
 
 
-def test_real_district_outlines_when_loader_exists(plan: PlanRecord, tmp_path: Path) -> None:
-    pytest.importorskip("mobilstation.geo.district")
+def test_real_district_outlines(plan: PlanRecord, tmp_path: Path) -> None:
     out = write_outputs(plan, tmp_path / "uge", maps=False)
     munis = pyogrio.read_dataframe(out / "plan.gpkg", layer="municipalities")
     assert munis.geometry.notna().all() and len(munis) == len(plan.municipalities)

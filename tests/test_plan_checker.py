@@ -182,7 +182,11 @@ MUTATIONS: list[tuple[Callable[[PlanRecord], None], str]] = [
     (crew_too_small, "route mobil-1-2026-12-07: crew of 1 ['aal-01'], vehicle mobil-1 needs 2"),
     (crew_without_shift, "crew member hjo-02 has no mobile shift on 2026-12-07 covering 08:00-16:36"),
     (ferry_flag_removed, "uses ferry laesoe-faergen but ferry=False"),
-    (island_without_ferry, "leg 3 (byrum -> hjoerring): connects an island and the mainland without a ferry"),
+    (
+        island_without_ferry,
+        "leg 3 (byrum -> hjoerring): crosses water from land mass 2 to 0 but its links (no link) do not lead "
+        "there",
+    ),
     (ferry_faster_than_crossing, "141 min is shorter than the ferry crossing laesoe-faergen (200 min)"),
     (quota_visits_unmet, "quota Læsø (0825): 1 visits, 2 required"),
     (quota_hours_unmet, "quota Aalborg (0851): 4.75 hours (mobile service + patrol), 5 required"),

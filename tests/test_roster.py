@@ -15,6 +15,7 @@ from mobilstation.optimize.roster import (
     field_budget_min,
     lay_patrol,
     patrol_room,
+    patrol_tour,
 )
 
 MON = date(2026, 3, 2)
@@ -171,3 +172,63 @@ def test_unplaceable_blocks_are_reported():
 def test_bad_officer_rejected(kwargs):
     with pytest.raises(ValueError):
         Officer(id="o", station_id="A", **kwargs)
+
+
+# -- patrol days that can be driven -----------------------------------------------------------
+
+FAR = {("A", "X"): 50, ("A", "Y"): 55, ("X", "Y"): 70}
+
+
+def far_min(a: str, b: str) -> int:
+    return 0 if a == b else FAR.get((a, b), FAR.get((b, a), 0))
+
+
+def test_two_distant_areas_on_one_day_pay_the_whole_drive():
+    """Two blocks in each of two areas 50 and 55 min out: the day drives A-X-Y-A (175 min).
+
+    Booked per block (a quarter of each round trip, as the hours model
+    prices a block) the day would be 4 x 15 + 2 x 25 + 2 x 28 = 166 min, too
+    short to drive even the tour alone.
+    """
+    s = WeekSettings()
+    o = off("o1", available_days=(1,), max_shift_hours=8)
+    blocks = {("o1", "X"): 2, ("o1", "Y"): 2}
+    cost = {("o1", "X"): 15 + 25, ("o1", "Y"): 15 + 28}
+    layout = lay_patrol([o], DATES, blocks, cost, {}, s, travel_min=far_min)
+    assert not layout.unplaced
+    (pd,) = layout.days
+    assert pd.blocks == {"X": 2, "Y": 2}, "each area visited once in the day"
+    assert pd.travel_min == 50 + 70 + 55
+    assert pd.order in (["A", "X", "Y", "A"], ["A", "Y", "X", "A"])
+    assert pd.end - pd.start == 4 * 15 + 175
+    assert pd.end - pd.start > sum(cost["o1", a] * n for (_, a), n in blocks.items())
+
+
+def test_drive_home_between_areas_when_shorter():
+    """Areas far apart through each other but near the station: round trips beat the direct hop."""
+    s = WeekSettings()
+    o = off("o1", available_days=(1,), max_shift_hours=8)
+    near = {("A", "X"): 10, ("A", "Y"): 10, ("X", "Y"): 60}
+
+    def minutes(a: str, b: str) -> int:
+        return 0 if a == b else near.get((a, b), near.get((b, a), 0))
+
+    layout = lay_patrol([o], DATES, {("o1", "X"): 1, ("o1", "Y"): 1}, {}, {}, s, travel_min=minutes)
+    (pd,) = layout.days
+    assert pd.travel_min == 40 and pd.order.count("A") == 3
+
+
+def test_drive_does_not_fit_short_day_so_blocks_go_elsewhere():
+    """A 2-hour day holds 2 x 50 min drive + 1 block; the rest is reported, never squeezed in."""
+    s = WeekSettings()
+    o = off("o1", available_days=(1,), max_shift_hours=2)
+    layout = lay_patrol([o], DATES, {("o1", "X"): 4}, {("o1", "X"): 30}, {}, s, travel_min=far_min)
+    (pd,) = layout.days
+    assert pd.blocks == {"X": 1} and pd.end - pd.start == 15 + 100
+    assert layout.unplaced == {("o1", "X"): 3}
+
+
+def test_patrol_tour_is_exact_for_small_days():
+    order, minutes = patrol_tour("A", ["Y", "X"], far_min)
+    assert minutes == 175 and order[0] == order[-1] == "A"
+    assert patrol_tour("A", [], far_min) == ([], 0)

@@ -406,8 +406,10 @@ def test_read_history(tmp_path: Path) -> None:
     p = tmp_path / "h.csv"
     p.write_text("site_id,last_visit\na,2026-11-30\nb,2026-11-02\na,2026-11-16\n", encoding="utf-8")
     assert read_history(p) == {"a": date(2026, 11, 30), "b": date(2026, 11, 2)}
-    p.write_text("site_id,last_visit\na,30-11-2026\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"row 2: last_visit: expected an ISO date"):
+    p.write_text("site_id;last_visit\na;30-11-2026\n", encoding="utf-8")  # as Danish Excel saves it
+    assert read_history(p) == {"a": date(2026, 11, 30)}
+    p.write_text("site_id,last_visit\na,31-11-2026\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"row 2: last_visit: expected an ISO date like 2026-12-01"):
         read_history(p)
 
 

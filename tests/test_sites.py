@@ -426,18 +426,26 @@ def test_requests_placed_in_the_week(tmp_path, district):
         "sunday,local_officer,57.05,9.92,,,2026-12-06,,\n"  # deadline Sunday of the week: by Friday
         "late,local_officer,57.05,9.92,,,2026-11-20,,\n"  # overdue
         "next,local_officer,57.05,9.92,,2026-12-08,2026-12-10,,\n"  # wanted next week: not now
-        "past,local_officer,57.05,9.92,,2026-11-25,,,\n"  # wanted last week: any day
+        "past,local_officer,57.05,9.92,,2026-11-25,,,\n"  # promised last week, no deadline: missed
+        "pastdl,local_officer,57.05,9.92,,2026-11-25,2026-12-11,,\n"  # promised last week, deadline ahead
+        "thu,local_officer,57.05,9.92,,2026-12-03,,,\n"  # promised Thursday: that day
+        "sat,local_officer,57.05,9.92,,2026-12-05,,,\n"  # promised Saturday: not a planned day
         "cph,traffic_check,55.6761,12.5683,,,,,\n"  # Copenhagen: another district
         "open,traffic_check,57.05,9.92,,,,,\n"  # no date, no deadline: optional
     )
     path = write(tmp_path, text)
     reqs = read_requests(path, district, dates=WEEK)
     got = {r.id: r for r in reqs}
-    assert set(got) == {"due", "sunday", "late", "past", "open"}
+    assert set(got) == {"due", "sunday", "late", "pastdl", "thu", "sat", "open"}
+    assert reqs.report.missed_promises == ["past", "sat"]
+    assert got["thu"].mandatory and got["thu"].deadline == date(2026, 12, 3)
+    assert got["thu"].promised_date == got["thu"].wanted_date == date(2026, 12, 3)
+    assert got["sat"].promised_date == date(2026, 12, 5) and not got["sat"].mandatory
+    assert got["pastdl"].wanted_date is None and not got["pastdl"].mandatory
+    assert "passed without a visit" in str(reqs.report) and "not a planned day" in str(reqs.report)
     assert got["due"].mandatory and got["due"].deadline == date(2026, 12, 2)
     assert got["sunday"].mandatory and got["sunday"].deadline == date(2026, 12, 4)
     assert got["late"].mandatory and got["late"].overdue and got["late"].deadline == date(2026, 12, 4)
-    assert got["past"].wanted_date is None and not got["past"].mandatory
     assert (
         not got["open"].mandatory and got["open"].deadline is None and got["open"].municipality_code == "0851"
     )

@@ -509,18 +509,13 @@ def test_default_cache_dir_from_env(
     assert default_cache_dir() == Path.home() / ".cache" / "mobilstation"
 
 
-# -- the real district, once its loader exists --------------------------------------------
+# -- the real district ---------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def real_district() -> District:
-    try:
-        from mobilstation.geo import load_district  # type: ignore[attr-defined]
-    except ImportError:
-        try:
-            from mobilstation.geo.district import load_district
-        except ImportError:
-            pytest.skip("mobilstation.geo.load_district is not available yet")
+    from mobilstation.geo import load_district
+
     return load_district("Nordjyllands Politi")
 
 

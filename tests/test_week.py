@@ -726,3 +726,24 @@ def test_day_reason_names_weekly_max_and_spacing():
     assert day_reason(s, DayOption(2, DATES[2], None, "", (0,)), 1, [DATES[0]]) is None
     closed = DayOption(4, DATES[4], "wrong_day", "Ikke fredag.")
     assert day_reason(s, closed, 0, []) == ("wrong_day", "Ikke fredag.")
+
+
+def test_every_patrol_day_can_be_driven(planned):
+    """Each officer-day's patrol plus the shortest drive through its areas fits in its patrol shift."""
+    from patrol_drive import undrivable
+
+    kw, res = planned
+    tm: TravelMatrix = kw["travel"]
+    index = {pid: k for k, pid in enumerate(tm.ids)}
+
+    def minutes(a: str, b: str) -> int:
+        return 0 if a == b else int(tm.minutes[index[a], index[b]])
+
+    assert undrivable(res.officers, res.hours, minutes) == []
+    patrols = [sh for o in res.officers for sh in o.shifts if sh.duty == "patrol"]
+    assert patrols and all(sh.legs and sh.travel_min > 0 for sh in patrols)
+    for o in res.officers:
+        for sh in o.shifts:
+            if sh.duty == "patrol":
+                blocks = sum(h.minutes for h in res.hours if h.officer_id == o.id and h.date == sh.date)
+                assert sh.end - sh.start == blocks + sh.travel_min

@@ -30,8 +30,6 @@ Accepted columns (case-insensitive; the first match wins):
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from dataclasses import dataclass, field
@@ -54,6 +52,7 @@ from mobilstation.demand._geom import (
 )
 from mobilstation.errors import InputError
 from mobilstation.geo.model import STORAGE_CRS, District
+from mobilstation.tabular import read_table
 
 TZ = ZoneInfo("Europe/Copenhagen")
 
@@ -236,23 +235,10 @@ def read_incidents(
 
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, dict[int, str], str]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    if not text.strip():
-        raise InputError(f"{path}: empty file (expected a header and incident rows)")
-    first = text.splitlines()[0]
-    delim = max((";", ",", "\t"), key=first.count)
-    if first.count(delim) == 0:
-        delim = ","
-    try:
-        table = pd.read_csv(
-            io.StringIO(text), sep=delim, dtype=str, keep_default_na=False, skipinitialspace=True
-        )
-    except (pd.errors.ParserError, csv.Error) as exc:
-        raise InputError(f"{path}: not a readable CSV ({exc})") from None
-    table.columns = [str(c).strip().lstrip("\ufeff") for c in table.columns]
+    # ';', ',' or tab, BOM, Windows-1252, the product's CSV-injection quote undone (mobilstation.tabular)
+    rows_in = read_table(path, what="a header and incident rows")
+    table = pd.DataFrame([dict(r) for r in rows_in], columns=rows_in.header, dtype=str)
+    delim = rows_in.delimiter
     if table.empty:
         raise InputError(f"{path}: no incident rows (only a header)")
     cols = _match_columns(table.columns)

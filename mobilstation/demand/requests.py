@@ -28,11 +28,14 @@ Placing in the week (``dates`` are the planned days):
   urgency so it is planned early; the report says so. Forcing day 1 would
   make a week with no capacity on day 1 infeasible for no good reason;
 * deadline after the week, or none -> optional, scored by urgency;
-* a wanted date on a day that is not planned (a Saturday in a Monday-Friday
-  week) is dropped (reported): any planned day will do;
-* a wanted date within the week restricts the visit to that weekday; a
-  wanted date before the week is dropped (reported); a wanted date after the
-  week means the request is not for this week: it is left out (reported);
+* a wanted date is a promise (a talk booked for that day): on a planned
+  day it makes the request mandatory on that day, so the plan keeps it or
+  the run fails naming it; on a day that is not planned (a Saturday in a
+  Monday-Friday week) it cannot be kept and is reported loudly (and counted
+  among the high-priority misses); a wanted date that has passed is left out
+  and reported as a missed promise, unless a deadline still lies ahead (then
+  any day up to it will do); a wanted date after the week means the request
+  is not for this week: it is left out (reported);
 * a wanted window is when the visit should *happen*: the service must start
   between its opening and ``close - service`` (see :mod:`.sites`);
 * a point outside the district is reported and left out (another district
@@ -41,7 +44,6 @@ Placing in the week (``dates`` are the planned days):
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -55,6 +57,8 @@ from mobilstation.demand._geom import DENMARK_LATLON_BOX, DistrictIndex
 from mobilstation.demand._windows import parse_hhmm, parse_window
 from mobilstation.errors import InputError
 from mobilstation.geo.model import District
+from mobilstation.tabular import parse_date, read_table
+from mobilstation.untrusted import id_problem
 
 REQUEST_TYPES: tuple[str, ...] = ("traffic_check", "local_officer")
 """The request types known by default (see ``SiteSettings.request_types``)."""
@@ -72,6 +76,17 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("name", "navn"),
     "note": ("note", "bemaerkning", "bemærkning", "comment"),
 }
+
+
+def _file_date(text: str, field_name: str, problems: list[str]) -> date | None:
+    """A date in the file: ISO (2026-12-02) or as Danish Excel writes it (02-12-2026); else a problem."""
+    if not text:
+        return None
+    try:
+        return parse_date(text, where=field_name)
+    except InputError as exc:
+        problems.append(str(exc))
+        return None
 
 
 @dataclass(frozen=True)
@@ -96,6 +111,7 @@ class Request:
     original_deadline: date | None = None
     mandatory: bool = False
     overdue: bool = False
+    promised_date: date | None = None
     name: str = ""
     note: str = ""
 
@@ -109,6 +125,7 @@ class RequestReport:
     outside_district: list[str] = field(default_factory=list)
     not_this_week: list[str] = field(default_factory=list)
     overdue: list[str] = field(default_factory=list)
+    missed_promises: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -150,17 +167,11 @@ def read_requests(
     if not dates:
         raise ValueError("read_requests: no planned dates")
     planned = sorted(dates)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     report = RequestReport(source=str(path))
-    if not text.strip():
-        raise InputError(f"{path}: empty file (expected a header: id,type,lat,lon,...)")
-    first = text.splitlines()[0]
-    delim = ";" if first.count(";") > first.count(",") else ","
-    table = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False, skipinitialspace=True)
-    table.columns = [str(c).strip() for c in table.columns]
+    # ';' or ',', BOM, Windows-1252, the product's CSV-injection quote undone (mobilstation.tabular)
+    rows_in = read_table(path, what="a header: id,type,lat,lon,...")
+    table = pd.DataFrame([dict(r) for r in rows_in], columns=rows_in.header, dtype=str)
+    report.notes += [f.removeprefix(f"{rows_in.source}: ") for f in rows_in.findings]
     lower = {c.lower(): c for c in table.columns}
     cols: dict[str, str] = {}
     for key, names in _ALIASES.items():
@@ -190,6 +201,8 @@ def read_requests(
         rid = get("id")
         if not rid:
             problems.append("id: empty (every request needs an id)")
+        elif id_problem(rid):
+            problems.append(f"id: {id_problem(rid)}")
         elif rid in seen:
             problems.append(f"id: {rid!r} already used in row {seen[rid]}")
         else:
@@ -222,8 +235,8 @@ def read_requests(
                 window = parse_window([parse_hhmm(get("window_start")), parse_hhmm(get("window_end"))])
         except ValueError as exc:
             problems.append(f"window: {exc}")
-        wanted = _date(get("date"), "date", problems)
-        deadline = _date(get("deadline"), "deadline", problems)
+        wanted = _file_date(get("date"), "date", problems)
+        deadline = _file_date(get("deadline"), "deadline", problems)
         if wanted is not None and deadline is not None and wanted > deadline:
             problems.append(f"date: wanted date {wanted} is after the deadline {deadline}")
         if problems:
@@ -248,6 +261,35 @@ def read_requests(
             f"{path}: {len(errors)} problem(s) (row 1 = first line after the header):\n" + "\n".join(errors)
         )
 
+    return place_requests(rows, district, dates=planned, report=report)
+
+
+def _date(text: str, field_name: str, problems: list[str]) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        problems.append(f"{field_name}: expected an ISO date like 2026-12-02, got {text!r}")
+        return None
+
+
+def place_requests(
+    rows: Sequence[dict[str, object]],
+    district: District,
+    *,
+    dates: Sequence[date],
+    report: RequestReport,
+) -> Requests:
+    """Place checked request rows in the planned week (see the module docstring).
+
+    ``rows`` are dicts with ``row, id, type, lat, lon, window, wanted,
+    deadline, name, note`` as :func:`read_requests` checks them; the ledger's
+    carried-over requests come in the same form (:func:`request_row`).
+    """
+    planned = sorted(dates)
+    if not rows:
+        return Requests([], report)
     index = DistrictIndex(district)
     codes, _ = index.locate_lonlat(
         np.array([r["lon"] for r in rows], dtype=float), np.array([r["lat"] for r in rows], dtype=float)
@@ -266,27 +308,42 @@ def read_requests(
             continue
         wanted = r["wanted"]
         assert wanted is None or isinstance(wanted, date)
-        if wanted is not None and wanted > last_day:
+        deadline = r["deadline"]
+        assert deadline is None or isinstance(deadline, date)
+        if wanted is not None and wanted > week_end:
             report.not_this_week.append(rid)
             report.notes.append(
                 f"row {r['row']}: request {rid!r} wants {wanted}, after the planned week; left out"
             )
             continue
         if wanted is not None and wanted < first_day:
+            if deadline is None or deadline < first_day:
+                # a fixed date is a promise; once it has passed there is nothing to plan but a new date
+                report.missed_promises.append(rid)
+                report.notes.append(
+                    f"row {r['row']}: request {rid!r} was promised {wanted}, which has passed without a "
+                    "visit; agree a new date with the citizen (left out)"
+                )
+                continue
             report.notes.append(
-                f"row {r['row']}: request {rid!r} wanted {wanted}, before the planned week; any day will do"
+                f"row {r['row']}: request {rid!r} wanted {wanted}, before the planned week; "
+                f"any day up to the deadline {deadline} will do"
             )
             wanted = None
+        promised = wanted
         if wanted is not None and wanted not in planned:
+            report.missed_promises.append(rid)
             report.notes.append(
-                f"row {r['row']}: request {rid!r} wants {wanted}, not a planned day; any day will do"
+                f"row {r['row']}: request {rid!r} is promised for {wanted}, which is not a planned day; "
+                "it cannot be kept this week unless that day is planned"
             )
-            wanted = None
-        deadline = r["deadline"]
-        assert deadline is None or isinstance(deadline, date)
         mandatory = overdue = False
         effective = deadline
-        if deadline is not None and deadline < first_day:
+        if wanted is not None and wanted in planned:
+            # a fixed date is a promise: that day, or the run fails naming it
+            mandatory = True
+            effective = wanted
+        elif deadline is not None and deadline < first_day:
             mandatory = overdue = True
             effective = last_day
             report.overdue.append(rid)
@@ -311,6 +368,7 @@ def read_requests(
                 original_deadline=deadline,
                 mandatory=mandatory,
                 overdue=overdue,
+                promised_date=promised,
                 name=str(r["name"]),
                 note=str(r["note"]),
             )
@@ -318,11 +376,20 @@ def read_requests(
     return Requests(out, report)
 
 
-def _date(text: str, field_name: str, problems: list[str]) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        problems.append(f"{field_name}: expected an ISO date like 2026-12-02, got {text!r}")
-        return None
+def request_row(data: dict[str, object], row: int = 0) -> dict[str, object]:
+    """A request stored by the ledger (the fields of its file row) as a checked row for :func:`place_requests`."""
+    window_text = str(data.get("window") or "")
+    wanted = str(data.get("date") or "")
+    deadline = str(data.get("deadline") or "")
+    return {
+        "row": row,
+        "id": str(data["id"]),
+        "type": str(data.get("type") or ""),
+        "lat": float(data["lat"]),  # type: ignore[arg-type]
+        "lon": float(data["lon"]),  # type: ignore[arg-type]
+        "window": parse_window(window_text) if window_text else None,
+        "wanted": date.fromisoformat(wanted) if wanted else None,
+        "deadline": date.fromisoformat(deadline) if deadline else None,
+        "name": str(data.get("name") or ""),
+        "note": str(data.get("note") or ""),
+    }

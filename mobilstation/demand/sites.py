@@ -256,6 +256,7 @@ def build_sites(
     as_of: date,
     incidents: Incidents | Any | None = None,
     hotspot_params: HotspotParams | None = None,
+    report: list[str] | None = None,
 ) -> list[Site]:
     """All candidate sites of the district, scored.
 
@@ -268,6 +269,11 @@ def build_sites(
     ``history``: site id -> date of the last visit (days counted to
     ``as_of``). ``as_of``: the analysis date, normally the day before the
     planned week; deadlines are counted from the day after it.
+
+    Places that no road or link (bridge, tunnel, car ferry) joins to the
+    stations' land are left out, with one note appended to ``report``
+    naming them by name and municipality; a citizen request there is bad
+    input (it names a place the plan cannot serve) and raises.
 
     Returns sites sorted by kind (town, outlying, neighbourhood, request) and id.
     """
@@ -337,6 +343,17 @@ def build_sites(
             request_cands.append(_request_candidate(r, settings))
 
     everything = candidates + outlying + neighbourhoods + request_cands
+    if travel is not None and stations and everything and hasattr(travel, "reach_groups"):
+        stations, cut = _split_unreachable(travel, stations, everything)
+        if cut:
+            _refuse_unreachable_requests(cut, district)
+            gone = {c.id for c in cut}
+            candidates = [c for c in candidates if c.id not in gone]
+            outlying = [c for c in outlying if c.id not in gone]
+            neighbourhoods = [c for c in neighbourhoods if c.id not in gone]
+            everything = candidates + outlying + neighbourhoods + request_cands
+            if report is not None:
+                report.append(_unreachable_note(cut, district))
     drive: dict[str, tuple[float, str]] = {}
     if travel is not None and stations and everything:
         drive = _station_drive(travel, stations, everything)
@@ -408,6 +425,13 @@ def build_sites(
 
 
 def _town_sites(district: District, towns: Sequence[Town], settings: SiteSettings) -> list[Town]:
+    """Towns in the size band, plus one town for every municipality the band leaves without one.
+
+    That town is the municipality's largest below the band's maximum (an
+    island of villages), else its largest town of all (Skive kommune's only
+    town is above the maximum): every municipality gets a stop, so a quota
+    there can be met.
+    """
     lo, hi = settings.town_min_population, settings.town_max_population
     chosen = [t for t in towns if lo <= t.population < hi]
     if settings.largest_town_per_municipality:
@@ -415,10 +439,88 @@ def _town_sites(district: District, towns: Sequence[Town], settings: SiteSetting
         for mun in sorted(district.municipalities, key=lambda m: m.code):
             if mun.code in have:
                 continue
-            small = [t for t in towns if t.municipality_code == mun.code and t.population < hi]
-            if small:
-                chosen.append(max(small, key=lambda t: (t.population, t.id)))
+            own = [t for t in towns if t.municipality_code == mun.code]
+            small = [t for t in own if t.population < hi]
+            if small or own:
+                chosen.append(max(small or own, key=lambda t: (t.population, t.id)))
+            else:
+                chosen.append(_municipality_centre(mun))
     return sorted(chosen, key=lambda t: t.id)
+
+
+def _municipality_centre(mun: Any) -> Town:
+    """A stand-in town for a municipality without any (Herlev has no GeoNames place of its own).
+
+    The point lies inside the municipality's largest polygon part; it is
+    named after the municipality and its source says what it is.
+    """
+    parts = list(getattr(mun.geometry, "geoms", [mun.geometry]))
+    largest = max(parts, key=lambda g: geom_to_metric(g).area)
+    pt = largest.representative_point()
+    return Town(
+        id=f"kommune:{mun.code}",
+        name=mun.name,
+        lat=round(pt.y, 6),
+        lon=round(pt.x, 6),
+        population=int(mun.population or 0),
+        municipality_code=mun.code,
+        source="a point inside the municipality (no town in the data); population: the municipality's",
+    )
+
+
+def _split_unreachable(
+    travel: Any, stations: Sequence[Any], cands: Sequence[_Candidate]
+) -> tuple[list[Any], list[_Candidate]]:
+    """Stations on the main reachable land, and the candidates no road or link joins to it.
+
+    The main land is the one (land masses joined by links) holding most
+    stations; a station elsewhere is left out of the drive times only.
+    """
+    points = [Point(f"station:{s.id}", s.lat, s.lon) for s in stations]
+    points += [Point(c.id, float(c.lat), float(c.lon)) for c in cands]
+    groups = np.asarray(travel.reach_groups(points))
+    k = len(stations)
+    st_groups = [int(g) for g in groups[:k] if g >= 0]
+    if not st_groups:
+        return list(stations), []
+    main = max(sorted(set(st_groups)), key=st_groups.count)
+    kept = [s for s, g in zip(stations, groups[:k], strict=True) if g == main]
+    cut = [c for c, g in zip(cands, groups[k:], strict=True) if g != main]
+    return kept, cut
+
+
+def _municipality_name(district: District, code: str) -> str:
+    for m in district.municipalities:
+        if m.code == code:
+            return m.name
+    return code
+
+
+def _refuse_unreachable_requests(cut: Sequence[_Candidate], district: District) -> None:
+    from mobilstation.errors import InputError
+
+    asked = [c for c in cut if c.kind == "request"]
+    if asked:
+        listed = "; ".join(
+            f"{c.meta.get('request_id')} ({c.name}, {_municipality_name(district, c.municipality_code)}, "
+            f"række {c.meta.get('row')})"
+            for c in asked
+        )
+        raise InputError(
+            "requests: ingen vej eller fast forbindelse (bro, tunnel, bilfærge) fører til "
+            f"anmodning(er) {listed}; "
+            "ret stedet, eller tilføj forbindelsen med links_file"
+        )
+
+
+def _unreachable_note(cut: Sequence[_Candidate], district: District) -> str:
+    """One Danish note naming the left-out places by name and municipality."""
+    ordered = sorted(cut, key=lambda c: c.id)
+    names = "; ".join(f"{c.name} ({_municipality_name(district, c.municipality_code)})" for c in ordered)
+    return (
+        f"{len(cut)} kandidatsted(er) er udeladt, fordi ingen vej eller fast forbindelse "
+        f"(bro, tunnel, bilfærge) fører dertil fra stationerne: {names}"
+    )
 
 
 def _outlying_candidates(
@@ -501,6 +603,8 @@ def _request_candidate(r: Request, settings: SiteSettings) -> _Candidate:
         "original_deadline": r.original_deadline.isoformat() if r.original_deadline else None,
         "wanted_date": r.wanted_date.isoformat() if r.wanted_date else None,
     }
+    if r.promised_date is not None:
+        meta["promised_date"] = r.promised_date.isoformat()
     if r.window is not None:
         meta["wanted_window"] = list(r.window)
         if r.window[1] - r.window[0] < service:

@@ -35,7 +35,8 @@ DATA_DIR_ENV = "MOBILSTATION_GEODATA"
 #: Metres a point may lie off the generalised (1:500,000) coast and still count as on land.
 DEFAULT_TOLERANCE_M = 1000.0
 
-#: A link belongs to a district when both its ends lie within this many metres of the district.
+#: Kept for callers of the earlier rule; a link now belongs to a district when both its ends lie
+#: in the district's municipalities (within :data:`DEFAULT_TOLERANCE_M`).
 LINK_REACH_M = 5000.0
 
 KOMMUNER_FILE = "denmark_kommuner.geojson"
@@ -370,6 +371,7 @@ def _read_stations(
                     lon,
                     address=row.values.get("address", ""),
                     source=row.values.get("source", ""),
+                    town=row.values.get("town", "").strip(),
                 )
             )
         problems.raise_if_any()
@@ -481,6 +483,38 @@ def _read_links(path: Path, locator: Locator, label: Label) -> tuple[Link, ...]:
         )
     problems.raise_if_any()
     return tuple(out)
+
+
+def read_stations_file(path: Path, data: GeoData, taken: frozenset[str] = frozenset()) -> tuple[Station, ...]:
+    """Stations from a planner's file with the columns of ``*police_stations.csv``.
+
+    ``taken``: station ids that must not be reused (the district's own, when the
+    file adds to them).
+    """
+    v.require_file(path, "CSV of police stations with columns id, name, kind, komkode, lat, lon")
+    label = _labeller(data)
+    stations = _read_stations([path], data.kommuner, data.locator, label)
+    problems = v.Problems(path)
+    for st in stations:
+        if st.id in taken:
+            problems.add(
+                f"station {st.id!r}", "id already used by a station of the district (choose another id)"
+            )
+    problems.raise_if_any()
+    return stations
+
+
+def read_links_file(path: Path, data: GeoData) -> tuple[Link, ...]:
+    """Bridges, tunnels and ferries from a planner's file with the columns of ``links.csv``."""
+    v.require_file(path, _EXPECTED[LINKS_FILE])
+    return _read_links(path, data.locator, _labeller(data))
+
+
+def _labeller(data: GeoData) -> Label:
+    def label(code: str | None) -> str:
+        return f"{code} {data.names[code]}" if code else "municipality"
+
+    return label
 
 
 @lru_cache(maxsize=4)

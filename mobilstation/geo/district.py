@@ -42,7 +42,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
-from shapely.geometry import Point
 
 from mobilstation.errors import GeodataError
 from mobilstation.geo import _validate as v
@@ -58,8 +57,8 @@ from mobilstation.geo._sources import (
     load_data,
 )
 from mobilstation.geo._sources import stamp as file_stamp
-from mobilstation.geo.model import STORAGE_CRS, District, Municipality, Station, Town
-from mobilstation.geo.projection import geometry_to_metric, to_metric
+from mobilstation.geo.model import STORAGE_CRS, District, Link, Municipality, Station, Town
+from mobilstation.geo.projection import geometry_to_metric
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -70,8 +69,11 @@ __all__ = [
     "LINK_REACH_M",
     "clear_cache",
     "default_data_dir",
+    "AmbiguousStationError",
     "district_names",
     "find_place",
+    "stations_in_town",
+    "with_data",
     "load_district",
     "municipalities_at",
     "municipalities_frame",
@@ -190,10 +192,11 @@ def _build(root_str: str, stamp: Stamp, nr: int) -> District:
         for k in kommuner
     )
     geometry = shapely.union_all([k.geometry for k in kommuner])
-    metric = shapely.union_all([k.metric for k in kommuner])
-
-    def near(lat: float, lon: float) -> bool:
-        return metric.distance(Point(*to_metric(lat, lon))) <= LINK_REACH_M
+    def own(lk: Link) -> bool:
+        ends = data.locator.locate(
+            np.array([lk.a_lat, lk.b_lat]), np.array([lk.a_lon, lk.b_lon]), DEFAULT_TOLERANCE_M
+        )
+        return all(code in codes for code in ends)
 
     district = District(
         number=nr,
@@ -202,7 +205,7 @@ def _build(root_str: str, stamp: Stamp, nr: int) -> District:
         towns=tuple(t for t in data.towns if t.municipality_code in codes),
         stations=tuple(s for s in data.stations if s.municipality_code in codes),
         postal_districts=tuple(p for p in data.postal if p.municipality_code in codes),
-        links=tuple(lk for lk in data.links if near(lk.a_lat, lk.a_lon) and near(lk.b_lat, lk.b_lon)),
+        links=tuple(lk for lk in data.links if own(lk)),
         geometry=geometry,
     )
     _register(district, _Index(data.locator, codes))
@@ -303,14 +306,35 @@ def municipality_at(
     return municipalities_at(district, [lat], [lon], tolerance_m=tolerance_m)[0]
 
 
+class AmbiguousStationError(GeodataError):
+    """A town named where the district has several stations: the planner must pick one id."""
+
+    def __init__(self, town: str, stations: Sequence[Station]) -> None:
+        self.town = town
+        self.stations = tuple(stations)
+        listed = ", ".join(f"'{s.id}' ({s.name})" for s in self.stations)
+        super().__init__(
+            f"no station named {town!r}: the town has {len(self.stations)} stations, {listed}; "
+            "give one of these ids"
+        )
+
+
+def stations_in_town(district: District, town: str) -> list[Station]:
+    """The district's stations whose ``town`` is ``town`` (any case), sorted by id."""
+    q = _norm(town)
+    return sorted((s for s in district.stations if s.town and _norm(s.town) == q), key=lambda s: s.id)
+
+
 def find_place(district: District, name: str) -> Station | Town:
-    """A station or town of the district by station id, town id, station name or town name.
+    """A station or town of the district by station id, town id, station name, station town or town name.
 
     Matching ignores case and extra spaces. Station ids and town ids
     ("geonames:2612021", "extra:byrum") win over names; a station name wins
-    over a town name. A name shared by several towns raises
-    :class:`GeodataError` listing their ids; an unknown name raises one with a
-    suggestion.
+    over a town with a station, which wins over a town name, so "Holstebro"
+    is the Holstebro station where the district has exactly one there. A town
+    with several stations raises :class:`AmbiguousStationError` listing them;
+    a name shared by several towns raises :class:`GeodataError` listing their
+    ids; an unknown name raises one with a suggestion.
     """
     q = _norm(name)
     for s in district.stations:
@@ -319,18 +343,91 @@ def find_place(district: District, name: str) -> Station | Town:
     for t in district.towns:
         if _norm(t.id) == q:
             return t
-    for group in (district.stations, district.towns):
-        hits = [p for p in group if _norm(p.name) == q]
-        if len(hits) == 1:
-            return hits[0]
-        if len(hits) > 1:
-            listed = ", ".join(f"{p.id} ({p.municipality_code})" for p in hits)
-            raise GeodataError(f"{name!r} is ambiguous in {district.name}: {listed}; use the id")
+    hits = [s for s in district.stations if _norm(s.name) == q]
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1:
+        listed = ", ".join(f"{p.id} ({p.municipality_code})" for p in hits)
+        raise GeodataError(f"{name!r} is ambiguous in {district.name}: {listed}; use the id")
+    in_town = stations_in_town(district, name)
+    if len(in_town) == 1:
+        return in_town[0]
+    if len(in_town) > 1:
+        raise AmbiguousStationError(name, in_town)
+    hits = [t for t in district.towns if _norm(t.name) == q]
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1:
+        listed = ", ".join(f"{p.id} ({p.municipality_code})" for p in hits)
+        raise GeodataError(f"{name!r} is ambiguous in {district.name}: {listed}; use the id")
     candidates = [s.id for s in district.stations] + [s.name for s in district.stations]
     candidates += [t.name for t in district.towns]
     raise GeodataError(
         f"no station or town named {name!r} in {district.name}{_did_you_mean(name, candidates)}"
     )
+
+
+def with_data(
+    district: District,
+    *,
+    stations_file: str | Path | None = None,
+    replace_stations: bool = False,
+    links_file: str | Path | None = None,
+    replace_links: bool = False,
+    data_dir: str | Path | None = None,
+) -> District:
+    """The district with a planner's stations and links added to (or replacing) its own.
+
+    The files have the columns of ``*police_stations.csv`` and ``links.csv``
+    and are checked as strictly (every point on land, in the municipality its
+    row names). A station outside the district, or a link with an end
+    outside it, is an error naming the row: a planner's file says what it
+    means.
+    """
+    from dataclasses import replace
+
+    from mobilstation.geo._sources import read_links_file, read_stations_file
+
+    if stations_file is None and links_file is None:
+        return district
+    root = _root(data_dir)
+    data = load_data(str(root), file_stamp(root))
+    codes = {m.code for m in district.municipalities}
+    stations = district.stations
+    if stations_file is not None:
+        path = Path(stations_file)
+        taken = frozenset() if replace_stations else frozenset(s.id for s in district.stations)
+        extra = read_stations_file(path, data, taken)
+        outside = [s for s in extra if s.municipality_code not in codes]
+        if outside:
+            s = outside[0]
+            raise GeodataError(
+                f"{path}: station {s.id!r} lies in {s.municipality_code} {data.names[s.municipality_code]}, "
+                f"outside {district.name} (expected stations of its municipalities)"
+            )
+        stations = extra if replace_stations else district.stations + extra
+    links = district.links
+    if links_file is not None:
+        path = Path(links_file)
+        extra_links = read_links_file(path, data)
+        for lk in extra_links:
+            ends = data.locator.locate(
+                np.array([lk.a_lat, lk.b_lat]), np.array([lk.a_lon, lk.b_lon]), DEFAULT_TOLERANCE_M
+            )
+            for end, code in zip("ab", ends, strict=True):
+                if code not in codes:
+                    raise GeodataError(
+                        f"{path}: link {lk.id!r}: end {end} lies in {code} {data.names.get(code, '')}, "
+                        f"outside {district.name} (expected both ends on the district's land)"
+                    )
+        if not replace_links:
+            dup = sorted({lk.id for lk in extra_links} & {lk.id for lk in district.links})
+            if dup:
+                raise GeodataError(f"{path}: link id(s) {dup} already used by the district's links")
+        links = extra_links if replace_links else district.links + extra_links
+    out = replace(district, stations=tuple(stations), links=tuple(links))
+    _register(out, _Index(data.locator, frozenset(codes)))
+    return out
 
 
 def municipalities_frame(district: District) -> gpd.GeoDataFrame:

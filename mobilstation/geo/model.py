@@ -46,6 +46,8 @@ class Station:
 
     ``id`` is a stable ASCII slug ("aalborg-politigaard"); ``name`` keeps the
     Danish spelling. Coordinates may be a town centroid (``source`` says so).
+    ``town`` is the town the station serves from ("Holstebro"), so a planner
+    can name a station by its town where the town has only one.
     """
 
     id: str
@@ -56,6 +58,7 @@ class Station:
     lon: float
     address: str = ""
     source: str = ""
+    town: str = ""
 
 
 @dataclass(frozen=True)

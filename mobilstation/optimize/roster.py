@@ -20,12 +20,21 @@ every machine:
   patrol shift anywhere in the officer's day window, on a mobile day one
   patrol shift right before or right after the mobile shift, the whole day
   within ``max_shift_hours``; the rest rule holds across consecutive days.
+  Given the travel times, a patrol shift is a drive: out from the officer's
+  station, each area of the day visited once (all its blocks in one
+  stretch, so an area never pays the drive twice in a day), back to the
+  station. The model books the round trip station-area-station for every
+  area visited on a day; the shift is then laid as the shortest tour
+  through the day's areas, which is never longer than those round trips
+  (the round trips themselves are a tour), so what the model admitted
+  always fits.
 
 Times are minutes since local midnight; durations minutes.
 """
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -81,13 +90,22 @@ class CrewAssignment:
 
 @dataclass
 class PatrolDay:
-    """One officer's patrol shift on one day: blocks per area and the times."""
+    """One officer's patrol shift on one day: blocks per area and the times.
+
+    ``order`` is the drive: the station, the areas in visit order (the
+    station again where the shortest drive returns between two areas) and
+    the station at the end; empty when the layout was made without travel
+    times. ``travel_min`` is the driving in the shift, so
+    ``end - start == travel_min + blocks x block minutes``.
+    """
 
     officer_id: str
     day: int
     start: int
     end: int
     blocks: dict[str, int] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+    travel_min: int = 0
 
 
 @dataclass
@@ -332,6 +350,8 @@ def lay_patrol(
     mobile: Mapping[str, Sequence[MobileDuty]],
     settings: WeekSettings,
     *,
+    travel_min: TravelMinutes | None = None,
+    budgets: Mapping[str, int] | None = None,
     seed: int = 0,
     work_s: float = 0.3,
     time_s: float = 5.0,
@@ -339,13 +359,17 @@ def lay_patrol(
     """Lay weekly patrol blocks into daily shifts, one small model per officer.
 
     ``blocks[(officer, area)]`` are the weekly 15-minute blocks from the hours
-    model; ``block_cost[(officer, area)]`` the officer minutes one block takes
-    (block plus its share of the drive). ``mobile`` lists each officer's
-    mobile shifts. Every block is placed when the rules allow it (the hours
-    model sized budgets to the daily room, so this is the normal case); if
-    not, the model places as many as it can and ``unplaced`` says what was
-    left out. Among placements it keeps patrol days even (smallest largest
-    day) and areas together (few area-days).
+    model. With ``travel_min`` (the drive between two ids), a block takes
+    ``block_min`` minutes on the day and each area-day the drive (module
+    docstring). Without it, ``block_cost[(officer, area)]`` are the minutes
+    one block takes on the day, drive included (a layout without a travel
+    model). ``budgets`` (officer id -> minutes), when given, cap each
+    officer's patrol shifts in the week, drive included, so the real drive
+    never takes an officer past their field hours. ``mobile`` lists each
+    officer's mobile shifts. Every block is
+    placed when the rules allow it; if not, the model places as many as it
+    can and ``unplaced`` says what was left out. Among placements it drives
+    least, then keeps patrol days even (smallest largest day).
     """
     t0 = time.perf_counter()
     rest = round(settings.min_rest_hours * 60)
@@ -359,9 +383,22 @@ def lay_patrol(
         duties = {d.day: d for d in mobile.get(officer.id, ())}
         days = [k for k, dt in enumerate(dates) if dt.isoweekday() in officer.available_days]
         max_shift = int(officer.max_shift_hours * 60 + 1e-9)
+        if travel_min is None:
+            day_cost = {a: block_cost[officer.id, a] for a in areas}
+            trip = {a: 0 for a in areas}
+        else:
+            day_cost = {a: settings.patrol.block_min for a in areas}
+            st = officer.station_id
+            trip = {a: travel_min(st, a) + travel_min(a, st) for a in areas}
+        budget = None if budgets is None else budgets.get(officer.id, 0)
         res = _lay_one(
-            officer, areas, days, dates, blocks, block_cost, duties, max_shift, rest, seed, work_s, time_s
-        )
+            officer, areas, days, dates, blocks, day_cost, trip, duties, max_shift, rest, budget,
+            seed, work_s, time_s,
+        )  # fmt: skip
+        if travel_min is not None:
+            st = officer.station_id
+            laid = [_drive(pd, st, day_cost, trip, travel_min, duties.get(pd.day)) for pd in res[0]]
+            res = (laid, res[1], res[2])
         statuses.add(res[2])
         out.extend(res[0])
         for a, n in res[1].items():
@@ -381,14 +418,17 @@ def _lay_one(
     days: list[int],
     dates: Sequence[date],
     blocks: Mapping[tuple[str, str], int],
-    block_cost: Mapping[tuple[str, str], int],
+    cost: Mapping[str, int],
+    trip: Mapping[str, int],
     duties: Mapping[int, MobileDuty],
     max_shift: int,
     rest: int,
+    budget: int | None,
     seed: int,
     work_s: float,
     time_s: float,
 ) -> tuple[list[PatrolDay], dict[str, int], str]:
+    """One officer's layout. ``cost[a]``: day minutes per block; ``trip[a]``: minutes per area-day."""
     early, late = officer.earliest_start, officer.latest_end
     for strict in (True, False):
         model = cp_model.CpModel()
@@ -398,6 +438,7 @@ def _lay_one(
         start: dict[int, cp_model.IntVar] = {}
         first: dict[int, cp_model.IntVar] = {}
         last: dict[int, cp_model.IntVar] = {}
+        visit: dict[tuple[str, int], cp_model.IntVar] = {}
         rooms = patrol_room(officer, days, duties)
         for d in days:
             duty = duties.get(d)
@@ -405,9 +446,18 @@ def _lay_one(
             p = model.new_int_var(0, room, f"p_{d}")
             pmin[d] = p
             for a in areas:
-                cost = block_cost[officer.id, a]
-                n[a, d] = model.new_int_var(0, min(blocks[officer.id, a], room // max(cost, 1)), f"n_{a}_{d}")
-            model.add(p == sum(block_cost[officer.id, a] * n[a, d] for a in areas))
+                top = min(blocks[officer.id, a], max(room - trip[a], 0) // max(cost[a], 1))
+                n[a, d] = model.new_int_var(0, top, f"n_{a}_{d}")
+                if trip[a]:
+                    v = model.new_bool_var(f"v_{a}_{d}")
+                    visit[a, d] = v
+                    model.add(n[a, d] <= top * v)
+                    model.add(n[a, d] >= v)
+            model.add(
+                p
+                == sum(cost[a] * n[a, d] for a in areas)
+                + sum(trip[a] * visit[a, d] for a in areas if (a, d) in visit)
+            )
             act = model.new_bool_var(f"act_{d}")
             active[d] = act
             model.add(p == 0).only_enforce_if(act.Not())
@@ -449,13 +499,16 @@ def _lay_one(
             else:
                 model.add(total <= blocks[officer.id, a])
             placed.append(total)
+        if budget is not None:
+            model.add(sum(pmin.values()) <= budget)
         peak = model.new_int_var(0, max_shift, "peak")
         for d in days:
             model.add(pmin[d] <= peak)
+        driving = sum(trip[a] * v for (a, _), v in visit.items())
         if strict:
-            model.minimize(peak)
+            model.minimize(4 * driving + peak)
         else:
-            model.maximize(100_000 * sum(placed) - peak)
+            model.maximize(100_000 * sum(placed) - 4 * driving - peak)
         solver = _solver(seed, work_s, time_s)
         status = solver.solve(model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -472,3 +525,75 @@ def _lay_one(
                 result.append(PatrolDay(officer.id, d, s, s + p, got))
             return result, left, solver.status_name(status)
     return [], {a: blocks[officer.id, a] for a in areas}, "INFEASIBLE"
+
+
+def patrol_tour(
+    station: str, areas: Sequence[str], travel_min: TravelMinutes
+) -> tuple[list[str], int]:
+    """The shortest drive from ``station`` through every area once and back.
+
+    Returns the ids in driving order (station first and last; the station in
+    between where driving home between two areas is shorter, as a matrix
+    without the triangle inequality allows) and the minutes. Exact by
+    enumeration up to 7 areas (a patrol day rarely has more than 3);
+    beyond, the nearest neighbour. Never longer than the round trips
+    station-area-station, which are one of the drives considered.
+    """
+    areas = sorted(areas)
+    if not areas:
+        return [], 0
+
+    def hop(a: str, b: str) -> tuple[list[str], int]:
+        direct = travel_min(a, b)
+        if a != station and b != station:
+            home = travel_min(a, station) + travel_min(station, b)
+            if home < direct:
+                return [station, b], home
+        return [b], direct
+
+    def drive(seq: Sequence[str]) -> tuple[list[str], int]:
+        order, total, here = [station], 0, station
+        for nxt in [*seq, station]:
+            ids, minutes = hop(here, nxt)
+            order += ids
+            total += minutes
+            here = nxt
+        return order, total
+
+    if len(areas) <= 7:
+        return min((drive(p) for p in itertools.permutations(areas)), key=lambda r: (r[1], r[0]))
+    left, here, seq = set(areas), station, []
+    while left:
+        here = min(left, key=lambda a: (travel_min(here, a), a))
+        seq.append(here)
+        left.remove(here)
+    return drive(seq)
+
+
+def _drive(
+    pd: PatrolDay,
+    station: str,
+    cost: Mapping[str, int],
+    trip: Mapping[str, int],
+    travel_min: TravelMinutes,
+    duty: MobileDuty | None,
+) -> PatrolDay:
+    """The day laid as the shortest tour: shift times shrink to blocks plus that drive.
+
+    The model booked a round trip per area; the tour is no longer, so the
+    shift can only get shorter. It keeps its side of the mobile shift (a
+    shift before it still ends where the mobile shift starts), so the rest
+    rule and the day window, which held for the longer shift, still hold.
+    """
+    order, minutes = patrol_tour(station, list(pd.blocks), travel_min)
+    booked = sum(trip[a] for a in pd.blocks)
+    if minutes > booked:  # cannot happen (see patrol_tour); keep the booked drive as round trips
+        order = [station]
+        for a in sorted(pd.blocks):
+            order += [a, station]
+        minutes = booked
+    length = sum(cost[a] * k for a, k in pd.blocks.items()) + minutes
+    start = pd.start
+    if duty is not None and pd.end == duty.start:
+        start = duty.start - length
+    return PatrolDay(pd.officer_id, pd.day, start, start + length, dict(pd.blocks), order, minutes)

@@ -1076,6 +1076,8 @@ class _Week:
             plan.block_cost,
             mobile,
             s,
+            travel_min=self.travel_min,
+            budgets=budgets,
             seed=self.solver_settings.seed,
         )
         area_by_id = {a.id: a for a in areas}
@@ -1083,7 +1085,16 @@ class _Week:
         patrol_hours: dict[str, float] = {}
         for pd in sorted(layout.days, key=lambda p: (p.officer_id, p.day)):
             d = self.dates[pd.day]
-            shifts[pd.officer_id].append(Shift(date=d.isoformat(), start=pd.start, end=pd.end, duty="patrol"))
+            shifts[pd.officer_id].append(
+                Shift(
+                    date=d.isoformat(),
+                    start=pd.start,
+                    end=pd.end,
+                    duty="patrol",
+                    travel_min=pd.travel_min,
+                    legs=self._patrol_legs(pd),
+                )
+            )
             for aid, n in sorted(pd.blocks.items()):
                 a = area_by_id[aid]
                 records.append(
@@ -1130,6 +1141,27 @@ class _Week:
             "officer_budget_min": budgets,
         }
         return plan, records, officer_records, info
+
+    def _patrol_legs(self, pd) -> list[Leg]:
+        """The patrol day's drive as legs, timed from the shift start (travel matrix minutes)."""
+        legs: list[Leg] = []
+        t = pd.start
+        for a, b in itertools.pairwise(pd.order):
+            i, j = self.index[a], self.index[b]
+            minutes = int(self.travel.minutes[i, j])
+            legs.append(
+                Leg(
+                    from_id=a,
+                    to_id=b,
+                    depart=t,
+                    minutes=minutes,
+                    metres=int(self.travel.metres[i, j]),
+                    ferry=bool(self.travel.ferry[i, j]),
+                    links=list(self.travel.links.get((i, j), ())),
+                )
+            )
+            t += minutes + pd.blocks.get(b, 0) * self.settings.patrol.block_min
+        return legs
 
     # -- explanations --------------------------------------------------------
     def _explain(self, state: _State) -> list[Unvisited]:

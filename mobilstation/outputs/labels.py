@@ -34,6 +34,15 @@ def synthetic_inputs(names: list[str]) -> str:
 
 DUTY_NAMES: dict[str, str] = {"mobile": "mobil politistation", "patrol": "patrulje"}
 
+SKILL_NAMES: dict[str, str] = {"traffic": "færdselskontrol"}
+"""Danish names of officer skills (``OfficerRecord.skills``); others are shown as given."""
+
+
+def skill_name(key: str) -> str:
+    """Danish name of a skill; an unknown skill is shown as it is."""
+    return SKILL_NAMES.get(key, key)
+
+
 REASON_NAMES: dict[str, str] = {
     "no_time": "ingen tid",
     "unreachable": "kan ikke nås",
@@ -104,6 +113,9 @@ QUOTA_MET = "krav_opfyldt"
 FERRY = "færge"
 TIME = "tid"
 REASON = "årsag"
+NOTE = "note"  # what to do at a stop: the citizen's note of a request
+STATION_ID = "station_id"
+DEPOT_ID = "hjemstation_id"
 
 YES, NO = "ja", "nej"
 

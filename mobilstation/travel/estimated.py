@@ -247,6 +247,32 @@ class EstimatedTravel:
         nx_, ny_ = self.land.nearest_on_land(x, y, far)
         return nx_, ny_, np.where(far >= 0, loc.dist, 0.0)
 
+    # -- reachability ----------------------------------------------------------
+    def reach_groups(self, points: Sequence[Point]) -> np.ndarray:
+        """For each point, a label shared by the points a car can drive between; -1 off land.
+
+        Two points share a label when roads and links (bridges, tunnels, car
+        ferries) lead both ways between them. Used to leave out places no road
+        or link reaches before a matrix is asked for.
+        """
+        n = len(points)
+        out = np.full(n, -1, dtype=np.int64)
+        if n == 0:
+            return out
+        px, py = to_metric_arrays([p.lat for p in points], [p.lon for p in points])
+        on = np.flatnonzero(self.land.locate(px, py, self.params.point_snap_m).comp >= 0)
+        if not len(on):
+            return out
+        total = self._paths([points[i] for i in on.tolist()])[5]
+        reach = np.isfinite(total)
+        g = nx.Graph()
+        g.add_nodes_from(range(len(on)))
+        ii, jj = np.nonzero(reach & reach.T)
+        g.add_edges_from(zip(ii.tolist(), jj.tolist(), strict=True))
+        for k, members in enumerate(sorted(nx.connected_components(g), key=min)):
+            out[on[sorted(members)]] = k
+        return out
+
     # -- the work --------------------------------------------------------------
     def _prepare(self, points: Sequence[Point]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Road minutes and metres between all nodes (points, then link ends a, b), and node lands."""
@@ -327,20 +353,9 @@ class EstimatedTravel:
                     )
         return g
 
-    def matrix(self, points: Sequence[Point]) -> TravelMatrix:
-        """All-pairs minutes (ceil), metres (rounded), ferry flags and link ids for ``points``.
-
-        Raises :class:`TravelError` naming the point when a point is off land
-        or no road and link connects it to some other point.
-        """
-        points = list(points)
+    def _paths(self, points: Sequence[Point]) -> tuple[Any, ...]:
+        """Shortest paths from every point over roads and links (minutes; inf where none)."""
         n = len(points)
-        ids = tuple(p.id for p in points)
-        if n == 0:
-            z = np.zeros((0, 0), np.int64)
-            return TravelMatrix(
-                ids, z, z.copy(), np.zeros((0, 0), bool), {}, self.name, True, self.params_dict()
-            )
         t, mtr, _ = self._prepare(points)
         m = len(self.links)
         big_n = n + 2 * m
@@ -373,6 +388,24 @@ class EstimatedTravel:
         total = np.where(use_via, via[:, :n], direct)
         np.fill_diagonal(total, 0.0)
         np.fill_diagonal(use_via, False)
+        return t, mtr, via, pred, use_via, total, link_edge
+
+    def matrix(self, points: Sequence[Point]) -> TravelMatrix:
+        """All-pairs minutes (ceil), metres (rounded), ferry flags and link ids for ``points``.
+
+        Raises :class:`TravelError` naming the point when a point is off land
+        or no road and link connects it to some other point.
+        """
+        points = list(points)
+        n = len(points)
+        ids = tuple(p.id for p in points)
+        if n == 0:
+            z = np.zeros((0, 0), np.int64)
+            return TravelMatrix(
+                ids, z, z.copy(), np.zeros((0, 0), bool), {}, self.name, True, self.params_dict()
+            )
+        t, mtr, via, pred, use_via, total, link_edge = self._paths(points)
+        m = len(self.links)
         self._check_reachable(points, total)
 
         metres = np.where(use_via, 0.0, mtr[:n, :n])

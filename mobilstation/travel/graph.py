@@ -201,6 +201,10 @@ class LandMask:
             xs_all.append(xx[inside])
             ys_all.append(yy[inside])
             cs_all.append(np.full(int(inside.sum()), c, dtype=np.int64))
+            tx, ty = self._thin_waypoints(poly)
+            xs_all.append(tx)
+            ys_all.append(ty)
+            cs_all.append(np.full(len(tx), c, dtype=np.int64))
         self.wx = np.concatenate(xs_all) if xs_all else np.zeros(0)
         self.wy = np.concatenate(ys_all) if ys_all else np.zeros(0)
         self.wcomp = np.concatenate(cs_all) if cs_all else np.zeros(0, dtype=np.int64)
@@ -217,6 +221,31 @@ class LandMask:
         ok = self.segments_on_land(self.wx[i], self.wy[i], self.wx[j], self.wy[j], self.wcomp[i])
         self._wi, self._wj = i[ok], j[ok]
         self._wlen = np.hypot(self.wx[self._wi] - self.wx[self._wj], self.wy[self._wi] - self.wy[self._wj])
+
+    def _thin_waypoints(self, poly: BaseGeometry) -> tuple[np.ndarray, np.ndarray]:
+        """Extra waypoints on land too narrow for the grid (spits, isthmuses), a quarter spacing apart.
+
+        A grid of ``waypoint_spacing_m`` can miss a spit a kilometre wide
+        entirely (Holmsland Klit at Hvide Sande, Sjællands Odde): places on it
+        would have no over-land path although a road runs along it. Land that
+        disappears when the polygon is opened by half a spacing is such land;
+        it gets a finer grid.
+        """
+        s = self.waypoint_spacing_m
+        opened = shapely.buffer(shapely.buffer(poly, -s / 2), s / 2)
+        thin = shapely.difference(poly, opened)
+        if thin.is_empty:
+            return np.zeros(0), np.zeros(0)
+        f = s / 4
+        minx, miny, maxx, maxy = thin.bounds
+        gx = np.arange(np.floor(minx / f) * f + f / 2, maxx, f)
+        gy = np.arange(np.floor(miny / f) * f + f / 2, maxy, f)
+        if len(gx) == 0 or len(gy) == 0:
+            return np.zeros(0), np.zeros(0)
+        xx, yy = np.meshgrid(gx, gy)
+        xx, yy = xx.ravel(), yy.ravel()
+        keep = shapely.contains_xy(thin, xx, yy)
+        return xx[keep], yy[keep]
 
     # -- distances ---------------------------------------------------------
     def land_distances(self, x: np.ndarray, y: np.ndarray, comp: np.ndarray) -> np.ndarray:

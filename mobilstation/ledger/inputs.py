@@ -1,0 +1,74 @@
+"""What the ledger changes in a week's inputs before it is planned.
+
+:func:`with_memory` takes a resolved scenario and the ledger's
+:class:`~mobilstation.ledger.store.Memory` and returns the scenario the
+week is planned from: last visits merged into the history (the "time since
+last visit" score), requests already served or planned in another week left
+out (a served request is never planned again), open requests that the
+requests file no longer lists carried over with their deadline, and the
+memory attached so the demand step can apply rotation
+(:mod:`mobilstation.demand.rotation`). Every change is told to the planner
+as a warning and kept in ``plan.json`` under ``notes``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from mobilstation.demand.requests import RequestReport, Requests, place_requests, request_row
+from mobilstation.demand.rotation import merged_history
+from mobilstation.ledger.store import Memory
+from mobilstation.scenario import ResolvedScenario
+
+__all__ = ["with_memory"]
+
+_STATE_DA = {"served": "udført", "cancelled": "annulleret", "planned": "planlagt i en anden uge"}
+
+
+def with_memory(resolved: ResolvedScenario, memory: Memory) -> ResolvedScenario:
+    """The scenario to plan with the ledger's memory applied (see the module docstring)."""
+    warnings = list(resolved.warnings)
+    requests = resolved.requests
+    kept: list = []
+    in_file: set[str] = set()
+    report = requests.report if requests is not None else RequestReport(source=memory.source)
+    closed_in_file = {r for r in memory.closed_requests} & {str(x) for x in _file_ids(resolved)}
+    # what the reader said of a request the ledger has closed (overdue, promise passed) no longer holds
+    warnings = [w for w in warnings if not any(f"request {rid!r}" in w for rid in closed_in_file)]
+    for r in requests or []:
+        in_file.add(r.id)
+        state = memory.closed_requests.get(r.id)
+        if state is not None:
+            warnings.append(f"anmodning {r.id} ({r.name}): {_STATE_DA.get(state, state)} ifølge ledgeren; planlægges ikke igen")
+            continue
+        kept.append(r)
+    carried = [
+        request_row(data, row=0)
+        for rid, data in sorted(memory.open_requests.items())
+        if rid not in in_file and rid not in memory.closed_requests
+    ]
+    if carried:
+        extra = RequestReport(source=f"{memory.source} (åbne anmodninger)")
+        placed = place_requests(carried, resolved.district, dates=resolved.dates, report=extra)
+        for r in placed:
+            warnings.append(f"anmodning {r.id} ({r.name}): stadig åben fra en tidligere uge; føres videre")
+        warnings += extra.findings()
+        kept += list(placed)
+    if requests is not None or kept:
+        requests = Requests(kept, report)
+    return replace(
+        resolved,
+        history=merged_history(resolved.history, memory.last_visit),
+        requests=requests,
+        warnings=warnings,
+        memory=memory,
+    )
+
+
+def _file_ids(resolved: ResolvedScenario) -> set[str]:
+    """Every request id the requests file named, including those the reader left out (a passed promise)."""
+    ids = {r.id for r in resolved.requests or []}
+    report = getattr(resolved.requests, "report", None)
+    if report is not None:
+        ids |= set(report.missed_promises) | set(report.not_this_week) | set(report.outside_district)
+    return ids

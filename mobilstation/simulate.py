@@ -1,0 +1,348 @@
+"""Simulate the weekly cycle: plan, publish, carry out, and plan the next week, N times.
+
+A planner's question is not "is this week good?" but "does every town get
+its turn, and is every citizen served in time, week after week?". The
+simulation answers it on synthetic but realistic weeks:
+
+* each week's burglaries come from the seeded synthetic generator with the
+  analysis date moved on a week (the same seed, so the history is one
+  story: new incidents appear, old ones age);
+* citizen requests arrive at a seeded rate (Poisson, ``request_rate`` a
+  week) at towns drawn by population, half of them traffic checks, some
+  with a promised date, each with a deadline one to three weeks ahead; the
+  week's requests file lists every request so far, as a planner's would;
+* each week is planned (with the ledger: its memory; without: as if it were
+  the first), published, and carried out with a seeded share of visits
+  cancelled on the day (``cancel_share``);
+* the figures per week are recomputed from the plans alone, the same way
+  for both runs, so the ledger run and the no-ledger baseline compare
+  fairly.
+
+Every week's outputs go to ``OUT/<iso-week>/`` (the baseline's to
+``OUT/uden-ledger/<iso-week>/``), the figures to ``OUT/simulation.csv``
+and ``OUT/simulation_uden_ledger.csv``, and the picture to
+``OUT/coverage.png``. Everything derived from the simulation is synthetic.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mobilstation._io import atomic_write_bytes, atomic_write_text
+from mobilstation.errors import InputError
+from mobilstation.ledger.store import iso_week_of, week_monday
+from mobilstation.plan import PlanRecord
+
+__all__ = ["SimulationWeek", "simulate"]
+
+Progress = Callable[[str], None]
+
+COLUMNS = (
+    "week",
+    "towns_total",
+    "towns_visited_so_far",
+    "max_weeks_waiting",
+    "requests_served_on_time",
+    "requests_late",
+    "campaign_done",
+    "campaign_total",
+    "visits",
+    "visits_cancelled",
+    "objective",
+)
+
+
+@dataclass
+class SimulationWeek:
+    """One simulated week's figures (see :data:`COLUMNS`)."""
+
+    week: str
+    towns_total: int
+    towns_visited_so_far: int
+    max_weeks_waiting: int
+    requests_served_on_time: int
+    requests_late: int
+    campaign_done: int
+    campaign_total: int
+    visits: int
+    visits_cancelled: int
+    objective: float
+
+
+@dataclass
+class _Tracker:
+    """What happened so far, recomputed from the plans and the cancellations (never from the ledger)."""
+
+    first: date
+    town_ids: set[str] = field(default_factory=set)
+    last_town_week: dict[str, int] = field(default_factory=dict)
+    request_deadline: dict[str, date] = field(default_factory=dict)
+    request_served: dict[str, date] = field(default_factory=dict)
+
+    def add(self, k: int, record: PlanRecord, cancelled: set[tuple[str, str]]) -> None:
+        for s in record.sites:
+            if s.kind == "town":
+                self.town_ids.add(s.id)
+            if s.kind == "request":
+                rid = str(s.meta.get("request_id") or s.id)
+                due = s.meta.get("promised_date") or s.meta.get("original_deadline")
+                if due and rid not in self.request_deadline:
+                    self.request_deadline[rid] = date.fromisoformat(due)
+        sites = {s.id: s for s in record.sites}
+        for r in record.routes:
+            for st in r.stops:
+                if (st.site_id, r.date) in cancelled:
+                    continue
+                site = sites[st.site_id]
+                if site.kind == "town":
+                    self.last_town_week[site.id] = k
+                if site.kind == "request":
+                    rid = str(site.meta.get("request_id") or site.id)
+                    self.request_served.setdefault(rid, date.fromisoformat(r.date))
+
+    def figures(self, k: int, week: str, record: PlanRecord, cancelled: int) -> SimulationWeek:
+        end = week_monday(week) + timedelta(days=6)
+        waits = [k + 1 - (self.last_town_week[t] + 1) if t in self.last_town_week else k + 1 for t in self.town_ids]
+        on_time = late = 0
+        for rid, due in self.request_deadline.items():
+            served = self.request_served.get(rid)
+            if served is not None and served <= due:
+                on_time += 1
+            elif (served is not None and served > due) or (served is None and due <= end):
+                late += 1
+        camp = record.kpis.get("campaigns") or {}
+        return SimulationWeek(
+            week=week,
+            towns_total=len(self.town_ids),
+            towns_visited_so_far=len(self.last_town_week),
+            max_weeks_waiting=max(waits) if waits else 0,
+            requests_served_on_time=on_time,
+            requests_late=late,
+            campaign_done=int(sum(c.get("done", 0) for c in camp.values())) if isinstance(camp, dict) else 0,
+            campaign_total=int(sum(c.get("total", 0) for c in camp.values())) if isinstance(camp, dict) else 0,
+            visits=sum(len(r.stops) for r in record.routes),
+            visits_cancelled=cancelled,
+            objective=float(record.kpis.get("objective") or 0.0),
+        )
+
+
+def _arrivals(district: Any, weeks: list[str], rate: float, seed: int) -> list[dict[str, Any]]:
+    """Seeded synthetic requests, each tagged with the week it arrives in."""
+    rng = np.random.default_rng(seed)
+    towns = sorted((t for t in district.towns if t.population >= 500), key=lambda t: t.id)
+    if not towns:
+        return []
+    pop = np.array([math.sqrt(t.population) for t in towns], dtype=float)
+    prob = pop / pop.sum()
+    out: list[dict[str, Any]] = []
+    for k, week in enumerate(weeks):
+        monday = week_monday(week)
+        for j in range(int(rng.poisson(rate))):
+            t = towns[int(rng.choice(len(towns), p=prob))]
+            kind = "traffic_check" if rng.random() < 0.5 else "local_officer"
+            deadline = monday + timedelta(days=int(rng.integers(7, 22)))
+            wanted = ""
+            window = ""
+            if kind == "local_officer" and rng.random() < 0.3:
+                day = monday + timedelta(days=7 + int(rng.integers(0, 5)))
+                wanted, window, deadline = day.isoformat(), "10:00-12:00", day
+            out.append(
+                {
+                    "arrives": k,
+                    "id": f"SIM-{week}-{j + 1:02d}",
+                    "type": kind,
+                    "lat": round(t.lat + float(rng.normal(0, 0.002)), 5),
+                    "lon": round(t.lon + float(rng.normal(0, 0.003)), 5),
+                    "window": window,
+                    "date": wanted,
+                    "deadline": deadline.isoformat(),
+                    "name": f"{t.name}: {'færdselskontrol' if kind == 'traffic_check' else 'besøg af lokalbetjent'}",
+                    "note": "Syntetisk simulering",
+                }
+            )
+    return out
+
+
+def _requests_csv(rows: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    cols = ["id", "type", "lat", "lon", "window", "date", "deadline", "name", "note"]
+    w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow(r)
+    return buf.getvalue()
+
+
+def _cancelled(record: PlanRecord, share: float, rng: np.random.Generator) -> set[tuple[str, str]]:
+    pairs = sorted({(st.site_id, r.date) for r in record.routes for st in r.stops})
+    return {p for p in pairs if rng.random() < share}
+
+
+def _run(
+    scenario: str | os.PathLike[str],
+    weeks: list[str],
+    out: Path,
+    *,
+    ledger: str | None,
+    arrivals: list[dict[str, Any]],
+    base_requests: list[dict[str, Any]],
+    time_limit: float | None,
+    seed: int,
+    work_limit: int | None,
+    cancel_share: float,
+    maps: bool,
+    progress: Progress | None,
+) -> list[SimulationWeek]:
+    from mobilstation import api
+    from mobilstation.ledger import open_ledger
+
+    rng = np.random.default_rng(seed + 7919)
+    base = api.load_scenario(scenario)
+    synthetic = base.incidents.synthetic if base.incidents is not None else None
+    synthetic_params = synthetic.model_dump(mode="json") if synthetic is not None else {}
+    tracker = _Tracker(first=week_monday(weeks[0]))
+    rows: list[SimulationWeek] = []
+    inputs = out / "inddata"
+    inputs.mkdir(parents=True, exist_ok=True)
+    for k, week in enumerate(weeks):
+        label = "med ledger" if ledger else "uden ledger"
+        if progress:
+            progress(f"{week} ({label}): planlægger")
+        req_file = inputs / f"anmodninger-{week}.csv"
+        known = base_requests + [a for a in arrivals if a["arrives"] < k]
+        atomic_write_text(req_file, _requests_csv(known))
+        overrides: dict[str, Any] = {
+            "week": week,
+            "requests": {"file": str(req_file), "synthetic": True},
+            "outputs.maps": maps,
+        }
+        overrides["incidents.file"] = None
+        overrides["incidents.synthetic"] = dict(synthetic_params, seed=seed)
+        result = api.plan(
+            scenario, time_limit=time_limit, seed=seed, work_limit=work_limit, overrides=overrides, ledger=ledger
+        )
+        record = result.record
+        result.save(out / week, maps=maps)
+        cancelled = _cancelled(record, cancel_share, rng)
+        if ledger:
+            with open_ledger(ledger) as book:
+                book.publish(record, record.scenario.spec)
+                book.record_outcome(
+                    week, cancelled=[(sid, date.fromisoformat(d)) for sid, d in sorted(cancelled)]
+                )
+        tracker.add(k, record, cancelled)
+        rows.append(tracker.figures(k, week, record, len(cancelled)))
+    return rows
+
+
+def _write_csv(path: Path, rows: list[SimulationWeek]) -> None:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow(asdict(r))
+    atomic_write_text(path, buf.getvalue())
+
+
+def _plot(path: Path, with_ledger: list[SimulationWeek], baseline: list[SimulationWeek] | None) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
+    x = list(range(1, len(with_ledger) + 1))
+    total = with_ledger[0].towns_total if with_ledger else 0
+    a.plot(x, [r.towns_visited_so_far for r in with_ledger], "o-", color="#0072b2", label="med ledger")
+    b.plot(x, [r.max_weeks_waiting for r in with_ledger], "o-", color="#0072b2", label="med ledger")
+    if baseline:
+        a.plot(x, [r.towns_visited_so_far for r in baseline], "s--", color="#d55e00", label="uden ledger")
+        b.plot(x, [r.max_weeks_waiting for r in baseline], "s--", color="#d55e00", label="uden ledger")
+    a.axhline(total, color="grey", lw=0.8, ls=":")
+    a.set_title(f"Byer besøgt indtil nu (af {total})")
+    b.set_title("Længste ventetid for en by (uger)")
+    for ax in (a, b):
+        ax.set_xlabel("uge i simuleringen")
+        ax.set_xticks(x)
+        ax.legend(loc="best")
+        ax.grid(alpha=0.3)
+    fig.suptitle("Simulering (syntetiske data)", fontsize=10)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    plt.close(fig)
+    atomic_write_bytes(path, buf.getvalue())
+
+
+def simulate(
+    scenario: str | os.PathLike[str],
+    *,
+    weeks: int,
+    out_dir: str | os.PathLike[str],
+    ledger: str | None,
+    baseline: bool = True,
+    time_limit: float | None = None,
+    seed: int = 1,
+    work_limit: int | None = None,
+    request_rate: float = 3.0,
+    cancel_share: float = 0.05,
+    maps: bool = False,
+    progress: Progress | None = None,
+) -> tuple[list[SimulationWeek], list[SimulationWeek] | None]:
+    """Run the weekly cycle ``weeks`` times with ``ledger`` (None: the no-ledger run only), see the module docstring.
+
+    ``baseline``: also run the same weeks without memory (the comparison the
+    figures are judged against). Returns (ledger run, baseline run); with
+    ``ledger=None`` the first is the no-ledger run and the second None.
+    """
+    from mobilstation import api
+    from mobilstation.ledger import open_ledger
+
+    if weeks < 1:
+        raise InputError(f"--weeks: expected at least 1, got {weeks}")
+    sc = api.load_scenario(scenario)
+    start = sc.week_start
+    names = [iso_week_of(start + timedelta(days=7 * k)) for k in range(weeks)]
+    if ledger is not None:
+        with open_ledger(ledger) as book:
+            taken = [p.iso_week for p in book.publications() if p.iso_week in names]
+        if taken:
+            raise InputError(
+                f"{ledger}: ledgeren har allerede offentliggjort {', '.join(sorted(set(taken)))}; "
+                "simulér i en ny ledger (en simulering må ikke blandes med rigtige uger)"
+            )
+    resolved = api.validate(sc)
+    base_requests: list[dict[str, Any]] = []
+    if sc.requests is not None:
+        text = Path(sc.requests.file).read_text(encoding="utf-8-sig")
+        base_requests = list(csv.DictReader(io.StringIO(text)))
+    arrivals = _arrivals(resolved.district, names, request_rate, seed)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    kw = dict(
+        arrivals=arrivals,
+        base_requests=base_requests,
+        time_limit=time_limit,
+        seed=seed,
+        work_limit=work_limit,
+        cancel_share=cancel_share,
+        maps=maps,
+        progress=progress,
+    )
+    main = _run(scenario, names, out, ledger=ledger, **kw)  # type: ignore[arg-type]
+    _write_csv(out / ("simulation.csv" if ledger else "simulation_uden_ledger.csv"), main)
+    base_rows = None
+    if ledger is not None and baseline:
+        base_rows = _run(scenario, names, out / "uden-ledger", ledger=None, **kw)  # type: ignore[arg-type]
+        _write_csv(out / "simulation_uden_ledger.csv", base_rows)
+    _plot(out / "coverage.png", main, base_rows)
+    return main, base_rows
