@@ -170,3 +170,19 @@ def test_previous_plan_of_another_week_is_refused() -> None:
     other.scenario.iso_week = "2026-W49"
     with pytest.raises(InputError, match=r"2026-W49.*2026-W50"):
         calendar_state(small_plan(), other)
+
+
+def test_patrol_event_follows_the_recorded_drive(tmp_path: Path) -> None:
+    plan = small_plan()
+    shift = next(s for o in plan.officers if o.id == "aal-02" for s in o.shifts if s.duty == "patrol")
+    shift.legs = [
+        Leg(from_id="aalborg-politigaard", to_id="aalborg-oest", depart=665, minutes=8, metres=6000),
+        Leg(from_id="aalborg-oest", to_id="aalborg-politigaard", depart=793, minutes=2, metres=2000),
+    ]
+    shift.travel_min = 10
+    _publish(plan, tmp_path)
+    name = calendar_file_names(plan)[("officer", "aal-02")]
+    ev = _events(tmp_path / CALENDARS_DIR / name)["aal-02/2026-12-08/patrulje/aalborg-oest@mobilstation"]
+    start, end = ev.decoded("DTSTART"), ev.decoded("DTEND")
+    assert (start.hour, start.minute, end.hour, end.minute) == (11, 13, 13, 13)
+    assert "ca. 8 min" in str(ev["DESCRIPTION"]) and "ca. 2 min" in str(ev["DESCRIPTION"])

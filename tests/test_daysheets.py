@@ -166,3 +166,24 @@ def test_patrol_sheets_one_page_per_officer_day(tmp_path: Path) -> None:
         for h in plan.hours:
             if h.officer_id == o.id and h.date == shift.date:
                 assert h.area_name in text and f"{h.minutes} min patrulje" in text
+
+
+def test_ferry_time_from_the_timetable() -> None:
+    plan = small_plan()
+    ferry = plan.links[0]
+    assert ferry.kind == "ferry"
+    # the Byrum leg leaves Sæby 10:00 and arrives 12:21; sailings from the Frederikshavn end (a)
+    ferry.departures_a = [8 * 60, 10 * 60 + 40, 13 * 60]
+    page = daysheets_html(plan)
+    assert "afgang kl. 10:40 ifølge sejlplanen, i land kl. 12:10" in page
+
+
+def test_campaign_and_hostile_note_are_shown_as_text() -> None:
+    plan = small_plan()
+    site = plan.site(vehicle_days(plan)[0].stops[0].site_id)
+    site.meta["campaign"] = "Sikker jul i butikkerne"
+    site.meta["note"] = "<script>alert(1)</script>\u202egnp.exe\nanden linje"
+    page = daysheets_html(plan)
+    assert "Kampagne: Sikker jul i butikkerne" in page
+    assert "<script>" not in page and "\u202e" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;gnp.exe anden linje" in page

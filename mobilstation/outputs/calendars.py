@@ -161,6 +161,9 @@ def _vehicle_drafts(plan: PlanRecord, file: str, vehicle_id: str) -> Iterator[_D
             note = L.note(site.meta)
             if note:
                 lines.append(f"Bemærkning fra henvendelsen: {note}")
+            target = L.campaign(site.meta)
+            if target:
+                lines.append(f"Kampagne: {target}")
             lines.append(f"Køretøj: {vname}; besætning: {crew}")
             leg = _leg_text(plan, route, site.id, k)
             if leg:

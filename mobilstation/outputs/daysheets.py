@@ -118,12 +118,15 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def ferry_text(plan: PlanRecord, route: Route, leg: Leg) -> str:
-    """The ferry crossings of a leg with estimated sailing times ("" when the leg takes no ferry).
+    """The ferry crossing of a leg with its sailing times ("" when the leg takes no ferry).
 
-    The plan records the leg's minutes, not the sailing: the drive on land is
-    split before and after the crossing in proportion to the straight-line
-    distance to and from the ports, so the times are estimates a crew checks
-    against the ferry's timetable.
+    The plan records the leg's minutes, not the sailing. With a timetable at
+    the end the crew boards (``LinkInfo.departures_a``/``_b``) the sailing is
+    the last listed departure that still lands in time for the leg's
+    arrival. Without one the drive on land is split before and after the
+    crossing in proportion to the straight-line distance to and from the
+    ports and the link's average wait added, so the times are estimates a
+    crew checks against the ferry's timetable.
     """
     links = {lk.id: lk for lk in plan.links}
     ferries = [links[i] for i in leg.links if i in links and links[i].kind == "ferry"]
@@ -131,8 +134,18 @@ def ferry_text(plan: PlanRecord, route: Route, leg: Leg) -> str:
         return "".join(f" Færge: {_e(lk.name)}." for lk in ferries)
     lk = ferries[0]
     here, there = _coords(plan, route, leg.from_id), _coords(plan, route, leg.to_id)
-    ends = sorted([tuple(lk.a), tuple(lk.b)], key=lambda e: _km(here, e))
-    d1, d2 = _km(here, ends[0]), _km(ends[1], there)
+    a_first = _km(here, tuple(lk.a)) <= _km(here, tuple(lk.b))
+    near, far = (lk.a, lk.b) if a_first else (lk.b, lk.a)
+    timetable = sorted(lk.departures_a if a_first else lk.departures_b)
+    arrival = leg.depart + leg.minutes
+    fits = [d for d in timetable if leg.depart <= d and d + lk.crossing_min <= arrival]
+    if fits:
+        sail = fits[-1]
+        return (
+            f" Færge {_e(lk.name)}: afgang kl. {L.clock(sail)} ifølge sejlplanen, "
+            f"i land kl. {L.clock(sail + lk.crossing_min)} ({lk.crossing_min} min overfart)."
+        )
+    d1, d2 = _km(here, tuple(near)), _km(tuple(far), there)
     others = sum(links[i].crossing_min + links[i].wait_min for i in leg.links if i in links and i != lk.id)
     road = max(0, leg.minutes - lk.wait_min - lk.crossing_min - others)
     before = round(road * d1 / (d1 + d2)) if d1 + d2 > 0 else 0
@@ -166,6 +179,9 @@ def _stop_rows(plan: PlanRecord, route: Route) -> str:
         what = f"<b>{_e(L.task(site.kind, site.meta))}</b>"
         if note:
             what += f"<div class='note'>Bemærkning: {_e(note)}</div>"
+        target = L.campaign(site.meta)
+        if target:
+            what += f"<div>Kampagne: {_e(target)}</div>"
         if site.mandatory:
             what += (
                 "<div class='small'>Skal besøges"

@@ -214,9 +214,23 @@ def place_name(name: str) -> str:
 
 
 def note(meta: dict[str, object]) -> str:
-    """The citizen's or planner's note kept with a site ("" when none)."""
+    """The citizen's or planner's note kept with a site, cleaned for reading ("" when none).
+
+    The note comes from outside (a web form): :func:`mobilstation.untrusted.display_text`
+    removes control and bidirectional characters and shortens a very long one.
+    """
+    from mobilstation.untrusted import display_text
+
     value = meta.get("note")
-    return str(value).strip() if value else ""
+    return str(display_text(str(value))).strip() if value else ""
+
+
+def campaign(meta: dict[str, object]) -> str:
+    """The campaign a site is a target of ("" when none), cleaned for reading."""
+    from mobilstation.untrusted import display_text
+
+    value = meta.get("campaign")
+    return str(display_text(str(value))).strip() if value else ""
 
 
 # -- who each output is for (stated on its face) ------------------------------------------------------

@@ -470,6 +470,9 @@ def _visits_popup(ctx: _Context, site: SiteRecord, visits: list[_Visit]) -> str:
     note = L.note(site.meta)
     if note:
         parts.append(_row("Bemærkning", f"<i>{e(note)}</i>"))
+    target = L.campaign(site.meta)
+    if target:
+        parts.append(_row("Kampagne", e(target)))
     parts.append(
         "</table><b>Besøg i ugen</b><ul class='ms-visit-list' style='margin:2px 0 4px 16px;padding:0'>"
     )

@@ -3,11 +3,12 @@
 ``plan.json`` gives each patrol shift (start, end) and the minutes each area
 gets that day (``plan.hours``), and the shift is the drive from the
 officer's station through the areas and back plus the minutes in the areas.
-When an allocation records its own start (``start`` minute, an optional field
-the roster may write), that is used. Otherwise the areas are laid in the
-order the plan lists them and the shift's minutes not spent in an area are
-shared evenly between the drives (out, between areas, home), so every
-area's event has exactly its allocated length and the day ends when the
+When the shift records its drive leg by leg (``Shift.legs``), an area's
+patrol starts when the leg into it arrives and lasts its allocated minutes.
+A plan without legs (written before they were recorded) has its areas laid
+in the order the plan lists them, the shift's minutes not spent in an area
+shared evenly between the drives (out, between areas, home), so every area's
+event still has exactly its allocated length and the day ends when the
 shift does.
 """
 
@@ -33,14 +34,9 @@ def patrol_stints(plan: PlanRecord, officer: OfficerRecord, shift: Shift) -> lis
     allocs = [h for h in plan.hours if h.officer_id == officer.id and h.date == shift.date and h.minutes > 0]
     if not allocs:
         return []
-    recorded = [getattr(h, "start", None) for h in allocs]
-    if all(isinstance(v, int) for v in recorded):
-        ordered = sorted(zip(recorded, allocs, strict=True), key=lambda t: t[0])
-        out, here = [], shift.start
-        for start, h in ordered:
-            out.append(PatrolStint(h, start, start + h.minutes, max(0, start - here)))
-            here = start + h.minutes
-        return out
+    from_legs = _from_legs(shift, allocs)
+    if from_legs is not None:
+        return from_legs
     free = max(0, (shift.end - shift.start) - sum(h.minutes for h in allocs))
     n = len(allocs) + 1
     drives = [free // n + (1 if i < free % n else 0) for i in range(n)]
@@ -50,6 +46,23 @@ def patrol_stints(plan: PlanRecord, officer: OfficerRecord, shift: Shift) -> lis
         out.append(PatrolStint(h, t, t + h.minutes, drive))
         t += h.minutes
     return out
+
+
+def _from_legs(shift: Shift, allocs: list[HoursAllocation]) -> list[PatrolStint] | None:
+    """The stints as the recorded drive has them (``Shift.legs``); None when it does not cover every area."""
+    if not shift.legs:
+        return None
+    todo = {h.area_id: h for h in allocs}
+    out: list[PatrolStint] = []
+    here = shift.start
+    for leg in sorted(shift.legs, key=lambda lg: lg.depart):
+        h = todo.pop(leg.to_id, None)
+        if h is None:
+            continue
+        start = leg.depart + leg.minutes
+        out.append(PatrolStint(h, start, start + h.minutes, max(0, start - here)))
+        here = start + h.minutes
+    return out if not todo else None
 
 
 def drive_home(shift: Shift, stints: list[PatrolStint]) -> int:
