@@ -249,11 +249,6 @@ def test_calendars_have_no_injected_property_or_event(out: Path, plan: PlanRecor
     assert any(FORMULAS[0] in s or HTML[0] in s for s in summaries)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="calendars.py writes control characters of names (ESC, BEL) into SUMMARY/DESCRIPTION "
-    "unchanged; reported for the calendars owner (use mobilstation.untrusted.display_text)",
-)
 def test_calendars_hold_no_control_characters(out: Path) -> None:
     for path in _files(out, ".ics"):
         text = path.read_bytes().decode("utf-8")
@@ -261,12 +256,6 @@ def test_calendars_hold_no_control_characters(out: Path) -> None:
         assert bad is None, f"{path.name}: {bad.group()!r}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="calendars.py puts an officer's name in X-WR-CALNAME unescaped: a name with a line break "
-    "crashes the write (icalendar AssertionError), a bare CR is written raw; reported for the owner",
-)
 def test_officer_names_with_line_breaks_do_not_break_the_calendars(tmp_path: Path) -> None:
     from fixtures.small_plan import small_plan
 
@@ -390,11 +379,6 @@ def test_html_pages_run_no_injected_script(browsed: dict[str, dict[str, Any]], p
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="maps.py shows names with control characters (ESC, BEL, BS) and a bidirectional override "
-    "as they are; reported for the maps owner (use mobilstation.untrusted.display_text)",
-)
 def test_html_pages_show_no_control_characters(browsed: dict[str, dict[str, Any]]) -> None:
     for where, got in browsed.items():
         control = sorted({m.group() for m in _CONTROL.finditer(got["text"])})

@@ -48,6 +48,7 @@ from mobilstation.errors import InputError
 from mobilstation.outputs import labels as L
 from mobilstation.outputs.patrol import drive_home, patrol_stints
 from mobilstation.plan import CalendarEventState, CalendarState, PlanRecord, Route, SiteRecord
+from mobilstation.untrusted import display_text
 
 CALENDARS_DIR = "calendars"
 CANCEL_DIR = "aflysninger"
@@ -76,6 +77,27 @@ def calendar_file_names(plan: PlanRecord) -> dict[tuple[str, str], str]:
 def local_datetime(day: str, minute: int, tz: ZoneInfo) -> datetime:
     """The local datetime of ``minute`` minutes after midnight on ``day`` (may pass midnight)."""
     return datetime.combine(date.fromisoformat(day), time(0), tzinfo=tz) + timedelta(minutes=minute)
+
+
+def _clean(text: str) -> str:
+    """One line of text a person reads, from names and notes that came from outside.
+
+    :func:`mobilstation.untrusted.display_text`: no control or bidirectional
+    characters, no line breaks (a line break in a name would end the
+    calendar property and start another).
+    """
+    return str(display_text(text))
+
+
+def _event(uid: str, start: datetime, end: datetime, summary: str, location: str, lines: list[str]) -> Event:
+    ev = Event()
+    ev.add("uid", uid)
+    ev.add("dtstart", start)
+    ev.add("dtend", end)
+    ev.add("summary", _clean(summary))
+    ev.add("location", _clean(location))
+    ev.add("description", "\n".join(_clean(line) for line in lines))
+    return ev
 
 
 def _uid(*parts: str) -> str:
@@ -170,15 +192,16 @@ def _vehicle_drafts(plan: PlanRecord, file: str, vehicle_id: str) -> Iterator[_D
                 lines.append(leg)
             lines.append(f"Navigation: geo:{site.lat:.5f},{site.lon:.5f}")
             lines += _common_tail(plan, site.synthetic)
-            ev = Event()
             uid_parts = [vehicle_id, route.date, site.id] + ([str(k + 1)] if k else [])
-            ev.add("uid", _uid(*uid_parts))
-            ev.add("dtstart", local_datetime(route.date, stop.start, tz))
-            ev.add("dtend", local_datetime(route.date, stop.end, tz))
-            ev.add("summary", f"{task}, {L.place_name(site.name)}")
-            ev.add("location", _site_line(plan, site))
+            ev = _event(
+                _uid(*uid_parts),
+                local_datetime(route.date, stop.start, tz),
+                local_datetime(route.date, stop.end, tz),
+                f"{task}, {L.place_name(site.name)}",
+                _site_line(plan, site),
+                lines,
+            )
             ev.add("geo", (round(site.lat, 5), round(site.lon, 5)))
-            ev.add("description", "\n".join(lines))
             ev.add("categories", [L.kind_name(site.kind)])
             ev.add("transp", "OPAQUE")
             yield _Draft(str(ev["uid"]), file, ev)
@@ -220,14 +243,15 @@ def _officer_drafts(plan: PlanRecord, file: str, officer_id: str) -> Iterator[_D
                 lines.append(f"  {L.clock(s.start)}\u2013{L.clock(s.end)} {_site_line(plan, site)}")
             lines.append(f"Sammen med: {', '.join(others) or 'ingen'}")
             lines += _common_tail(plan, False)
-            ev = Event()
-            ev.add("uid", uid(officer.id, shift.date, "mobil", route.vehicle_id))
-            ev.add("dtstart", local_datetime(shift.date, shift.start, tz))
-            ev.add("dtend", local_datetime(shift.date, shift.end, tz))
-            ev.add("summary", f"Mobil politistation, {vname}")
-            ev.add("location", depot_name)
+            ev = _event(
+                uid(officer.id, shift.date, "mobil", route.vehicle_id),
+                local_datetime(shift.date, shift.start, tz),
+                local_datetime(shift.date, shift.end, tz),
+                f"Mobil politistation, {vname}",
+                depot_name,
+                lines,
+            )
             ev.add("geo", (round(route.depot_lat, 5), round(route.depot_lon, 5)))
-            ev.add("description", "\n".join(lines))
             ev.add("categories", [L.DUTY_NAMES["mobile"]])
             ev.add("transp", "OPAQUE")
             yield _Draft(str(ev["uid"]), file, ev)
@@ -251,15 +275,16 @@ def _officer_drafts(plan: PlanRecord, file: str, officer_id: str) -> Iterator[_D
             if area is not None:
                 lines.append(f"Navigation: geo:{area.lat:.5f},{area.lon:.5f}")
             lines += _common_tail(plan, bool(area and area.synthetic))
-            ev = Event()
-            ev.add("uid", uid(officer.id, shift.date, "patrulje", st.alloc.area_id))
-            ev.add("dtstart", local_datetime(shift.date, st.start, tz))
-            ev.add("dtend", local_datetime(shift.date, st.end, tz))
-            ev.add("summary", f"Patrulje, {st.alloc.area_name}")
-            ev.add("location", where)
+            ev = _event(
+                uid(officer.id, shift.date, "patrulje", st.alloc.area_id),
+                local_datetime(shift.date, st.start, tz),
+                local_datetime(shift.date, st.end, tz),
+                f"Patrulje, {st.alloc.area_name}",
+                where,
+                lines,
+            )
             if area is not None:
                 ev.add("geo", (round(area.lat, 5), round(area.lon, 5)))
-            ev.add("description", "\n".join(lines))
             ev.add("categories", [L.DUTY_NAMES["patrol"]])
             ev.add("transp", "OPAQUE")
             yield _Draft(str(ev["uid"]), file, ev)
@@ -347,8 +372,8 @@ def _calendar(plan: PlanRecord, name: str, description: str, method: str) -> Cal
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-caldesc", description)
+    cal.add("x-wr-calname", _clean(name))
+    cal.add("x-wr-caldesc", _clean(description))
     cal.add("x-wr-timezone", plan.timezone)
     return cal
 

@@ -25,6 +25,7 @@ from mobilstation.outputs import labels as L
 from mobilstation.outputs.index_page import synthetic_notice, travel_notice, week_label
 from mobilstation.outputs.patrol import drive_home, patrol_stints
 from mobilstation.plan import Leg, PlanRecord, Route, SiteRecord
+from mobilstation.untrusted import display_text
 
 DAYSHEETS_FILE = "dagsplaner.html"
 PATROL_SHEETS_FILE = "patruljeplaner.html"
@@ -61,7 +62,8 @@ td.qr svg{width:21mm;height:21mm}
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text))
+    """Text from the plan as HTML: cleaned for reading (no control or bidi characters), then escaped."""
+    return html.escape(str(display_text(str(text))))
 
 
 def geo_uri(lat: float, lon: float) -> str:

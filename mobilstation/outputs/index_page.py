@@ -34,6 +34,7 @@ from pathlib import Path
 from mobilstation._io import atomic_write_text
 from mobilstation.outputs import labels as L
 from mobilstation.plan import PlanRecord
+from mobilstation.untrusted import display_text
 
 _QUOTA_EPS = 1e-9
 
@@ -245,6 +246,11 @@ def _generated(plan: PlanRecord) -> str:
     return L.when(t.date(), t.hour * 60 + t.minute)
 
 
+def _esc(value: object, quote: bool = True) -> str:
+    """Text from the plan as HTML: cleaned for reading (no control or bidi characters), then escaped."""
+    return html.escape(str(display_text(str(value))), quote=quote)
+
+
 def _relative_href(target: Path, out_dir: Path) -> str:
     rel = Path(os.path.relpath(target, out_dir)).as_posix()
     return html.escape(rel, quote=True)
@@ -263,7 +269,7 @@ def render_index(
     the scenario's district key is shown.
     """
     out = Path(out_dir)
-    e = html.escape
+    e = _esc
     district = district_name or plan.scenario.district
     rows = municipality_rows(plan)
     by_code = {mf.municipality_code: mf for mf in map_files if mf.municipality_code}

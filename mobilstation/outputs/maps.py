@@ -99,6 +99,7 @@ from mobilstation.outputs.index_page import (
 )
 from mobilstation.outputs.labels import BREAKDOWN_NAMES
 from mobilstation.plan import HotspotRecord, LinkInfo, PlanRecord, Route, SiteRecord, Stop
+from mobilstation.untrusted import display_text
 
 DISPLAY_TOLERANCE_M = 60.0
 """Douglas-Peucker tolerance (metres, in EPSG:25832) for drawing municipality borders."""
@@ -133,6 +134,11 @@ def date_dm(iso_date: str) -> str:
     """``"1/12"``: day/month of an ISO date."""
     d = date.fromisoformat(iso_date)
     return f"{d.day}/{d.month}"
+
+
+def _esc(value: object, quote: bool = True) -> str:
+    """Text from the plan as HTML: cleaned for reading (no control or bidi characters), then escaped."""
+    return html.escape(str(display_text(str(value))), quote=quote)
 
 
 def municipality_slug(name: str) -> str:
@@ -178,7 +184,7 @@ class _BindTooltip(MacroElement):
     def __init__(self, text: str) -> None:
         super().__init__()
         self._name = "BindTooltip"
-        self.content = html.escape(text)
+        self.content = _esc(text)
 
 
 class _MetricScale(MacroElement):
@@ -418,7 +424,7 @@ _POPUP_CSS = "font:13px/1.35 system-ui,Arial,sans-serif"
 
 
 def _score_html(site: SiteRecord) -> str:
-    e = html.escape
+    e = _esc
     parts = [_row("Score", fmt_num(site.score, 2)), "</table>"]
     if site.breakdown:
         items = sorted(site.breakdown.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -436,7 +442,7 @@ def _row(label: str, value_html: str) -> str:
 
 
 def _site_head(ctx: _Context, site: SiteRecord) -> str:
-    e = html.escape
+    e = _esc
     municipality = ctx.mun_names.get(site.municipality_code, site.municipality_code)
     rows = [
         f"<div style='{_POPUP_CSS}'><b style='font-size:14px'>{e(site.name)}</b>",
@@ -453,9 +459,7 @@ def _site_foot(site: SiteRecord) -> str:
     notes = []
     if site.mandatory:
         notes.append(
-            "Skal besøges"
-            + (f" senest {html.escape(L.deadline(site.deadline))}" if site.deadline else "")
-            + "."
+            "Skal besøges" + (f" senest {_esc(L.deadline(site.deadline))}" if site.deadline else "") + "."
         )
     if site.synthetic:
         notes.append("Bygger på syntetiske data.")
@@ -465,7 +469,7 @@ def _site_foot(site: SiteRecord) -> str:
 
 def _visits_popup(ctx: _Context, site: SiteRecord, visits: list[_Visit]) -> str:
     """A visited place: every visit of the week (when, vehicle, crew), what to do, why."""
-    e = html.escape
+    e = _esc
     parts = [_site_head(ctx, site), _row("Opgave", e(L.task(site.kind, site.meta)))]
     note = L.note(site.meta)
     if note:
@@ -496,7 +500,7 @@ def _unvisited_popup(ctx: _Context, site: SiteRecord, reason: str) -> str:
     return "".join(
         [
             _site_head(ctx, site),
-            _row("Status", f"<b>Ikke besøgt</b>: {html.escape(reason)}"),
+            _row("Status", f"<b>Ikke besøgt</b>: {_esc(reason)}"),
             _score_html(site),
             _site_foot(site),
         ]
@@ -504,7 +508,7 @@ def _unvisited_popup(ctx: _Context, site: SiteRecord, reason: str) -> str:
 
 
 def _station_popup(ctx: _Context, st: Any, homes: list[str]) -> str:
-    e = html.escape
+    e = _esc
     kind = {"headquarters": "politigård", "station": "politistation"}.get(st.kind, st.kind)
     home = f"<br>Hjemsted for: {e(', '.join(homes))}" if homes else ""
     return (
@@ -598,7 +602,7 @@ _CREDITS = (
 
 
 def _legend_html(ctx: _Context, routes: list[Route], hotspots_shown: bool) -> str:
-    e = html.escape
+    e = _esc
     rows = [
         "<div class='ms-box ms-legend' id='ms-legend'><details open><summary>Signaturforklaring</summary>",
         "<div class='row'><span class='ms-stop' style='background:#555'>ti 2</span>"
@@ -639,7 +643,7 @@ def _kpi_html(row: MunicipalityRow) -> str:
     per = EN_DASH if row.hours_per_1000 is None else fmt_num(row.hours_per_1000, 2)
     quota = (
         f"<tr><th>Kvote</th><td>{row.quota_visits} besøg / {fmt_num(row.quota_hours)} t</td></tr>"
-        f"<tr><th>Kvote opfyldt</th><td class='{css}'>{html.escape(quota_text(row))}</td></tr>"
+        f"<tr><th>Kvote opfyldt</th><td class='{css}'>{_esc(quota_text(row))}</td></tr>"
         if row.has_quota
         else "<tr><th>Kvote</th><td>ingen</td></tr>"
     )
@@ -653,7 +657,7 @@ def _kpi_html(row: MunicipalityRow) -> str:
 
 
 def _day_buttons(dates: list[str]) -> str:
-    e = html.escape
+    e = _esc
     buttons = ["<button type='button' class='active' data-day=''>Alle dage</button>"]
     buttons += [
         f"<button type='button' data-day='{e(d, quote=True)}'>{e(L.day_date(d))}</button>" for d in dates
@@ -663,7 +667,7 @@ def _day_buttons(dates: list[str]) -> str:
 
 def _info_html(ctx: _Context, code: str | None, n_stops: int, n_routes: int, n_unvisited: int,
                dates: list[str]) -> str:  # fmt: skip
-    e = html.escape
+    e = _esc
     plan = ctx.plan
     if code is None:
         title = f"{ctx.district_name}"
@@ -697,7 +701,7 @@ def _info_html(ctx: _Context, code: str | None, n_stops: int, n_routes: int, n_u
 
 def _side_html(ctx: _Context, code: str) -> str:
     """The municipality's week beside its map: visits by day, patrol hours by area, the quota."""
-    e = html.escape
+    e = _esc
     visits = sorted(
         (v.route.date, v.stop.start, v)
         for vs in ctx.visits.values()
@@ -822,7 +826,7 @@ def map_label(site: SiteRecord) -> str:
 
 
 def _place_marker(ctx: _Context, place: _Place, homes: dict[str, list[str]]) -> folium.Marker:
-    e = html.escape
+    e = _esc
     inner: list[str] = []
     names: list[str] = []
     popups: list[str] = []
@@ -906,8 +910,8 @@ def _add_municipality_labels(ctx: _Context, m: folium.Map, focus: str | None) ->
             continue
         p = geom.representative_point()
         icon = folium.DivIcon(
-            html=f"<div class='ms-mun-label' data-code='{html.escape(code, quote=True)}'>"
-            f"{html.escape(ctx.mun_names.get(code, code))}</div>",
+            html=f"<div class='ms-mun-label' data-code='{_esc(code, quote=True)}'>"
+            f"{_esc(ctx.mun_names.get(code, code))}</div>",
             icon_size=(0, 0),
             icon_anchor=(0, 0),
             class_name="ms-icon",
@@ -994,7 +998,7 @@ def _add_routes(ctx: _Context, m: folium.Map, routes: list[Route]) -> dict[str, 
     for route in routes:
         colour = ctx.route_colour[route.id]
         label = ctx.route_label[route.id]
-        name = f"<span class='ms-swatch' style='background:{colour}'></span> {html.escape(label)}"
+        name = f"<span class='ms-swatch' style='background:{colour}'></span> {_esc(label)}"
         group = folium.FeatureGroup(name=name, show=True)
         line = folium.PolyLine(
             ctx.route_points(route), color=colour, weight=4, opacity=0.9, class_name="ms-route"
@@ -1192,7 +1196,7 @@ def _build_map(ctx: _Context, code: str | None) -> folium.Map:
     m = folium.Map(location=centre, zoom_start=9, tiles=None, zoom_snap=0.25)
     make_offline(m)
     figure = m.get_root()
-    figure.title = html.escape(page_title)
+    figure.title = _esc(page_title)
 
     _add_boundaries(ctx, m, code)
     hotspot_group = _add_hotspots(ctx, m, hotspots)
@@ -1214,9 +1218,7 @@ def _build_map(ctx: _Context, code: str | None) -> folium.Map:
     notice = synthetic_notice(plan)
     if notice:
         figure.html.add_child(
-            Element(
-                f"<div class='ms-synthetic-banner' id='ms-synthetic' role='alert'>{html.escape(notice)}</div>"
-            ),
+            Element(f"<div class='ms-synthetic-banner' id='ms-synthetic' role='alert'>{_esc(notice)}</div>"),
             name="ms_synthetic",
         )
     dates = sorted({r.date for r in routes})

@@ -27,6 +27,7 @@ from mobilstation.outputs import labels as L
 from mobilstation.outputs.index_page import week_label
 from mobilstation.outputs.tables import csv_bytes
 from mobilstation.plan import PlanRecord
+from mobilstation.untrusted import display_text
 
 PUBLIC_HTML = "offentlig_plan.html"
 PUBLIC_CSV = "offentlig_plan.csv"
@@ -111,7 +112,10 @@ ul{padding-left:1.1rem;margin:.2rem 0}li{margin:.15rem 0}
 
 def public_html(plan: PlanRecord) -> str:
     """The page citizens read: the week's openings grouped by day."""
-    e = html.escape
+
+    def e(text: object) -> str:
+        return html.escape(str(display_text(str(text))))
+
     by_day: dict[str, list[Opening]] = {}
     for o in openings(plan):
         by_day.setdefault(o.date, []).append(o)
