@@ -186,3 +186,25 @@ def test_patrol_event_follows_the_recorded_drive(tmp_path: Path) -> None:
     start, end = ev.decoded("DTSTART"), ev.decoded("DTEND")
     assert (start.hour, start.minute, end.hour, end.minute) == (11, 13, 13, 13)
     assert "ca. 8 min" in str(ev["DESCRIPTION"]) and "ca. 2 min" in str(ev["DESCRIPTION"])
+
+
+def test_write_outputs_publishes_a_revision_from_the_previous_plan_json(tmp_path: Path) -> None:
+    from test_outputs import box_district
+
+    from mobilstation.outputs.write import write_outputs
+
+    plan = small_plan()
+    first = write_outputs(plan, tmp_path / "r1", maps=False, district=box_district(plan))
+    published = PlanRecord.read(first)  # what the ledger keeps and a replan passes back
+    second = write_outputs(
+        _without_vraa(small_plan()),
+        tmp_path / "r2",
+        maps=False,
+        district=box_district(plan),
+        previous=published,
+    )
+    state = PlanRecord.read(second).calendar
+    assert state is not None and state.events[GONE_UID].cancelled and state.events[GONE_UID].sequence == 1
+    name = calendar_file_names(plan)[("vehicle", "mobil-2")]
+    assert (second / CALENDARS_DIR / CANCEL_DIR / name).is_file()
+    assert (second / "dagsplaner.html").is_file() and (second / "offentlig_plan.csv").is_file()
