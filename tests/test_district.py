@@ -234,8 +234,8 @@ def test_municipalities_frame(nordjylland: District) -> None:
     assert int(frame["population"].sum()) == 527_266
     fyn = municipalities_frame(load_district(6))
     assert not fyn["population"].isna().any()
-    kbh = municipalities_frame(load_district(11))
-    assert kbh.set_index("code")["population"].isna()["0101"]  # no dated figure found for København
+    vestegn = municipalities_frame(load_district(10))
+    assert vestegn.set_index("code")["population"].isna()["0175"]  # no dated figure found for Rødovre
 
 
 def test_projection_round_trip_and_distance() -> None:

@@ -42,7 +42,7 @@ def test_a_town_with_several_stations_is_ambiguous_for_an_officer(tmp_path: Path
     path = _scenario(
         tmp_path,
         district="Københavns Politi",
-        vehicles=[{"id": "bil1", "home": "Kastrup"}],
+        vehicles=[{"id": "bil1", "home": "Tårnby"}],
         officers=[{"id": "a", "station": "København"}],
     )
     with pytest.raises(ScenarioError) as err:
@@ -50,6 +50,7 @@ def test_a_town_with_several_stations_is_ambiguous_for_an_officer(tmp_path: Path
     msg = str(err.value)
     assert "officers[0].station" in msg and "no station named 'København'" in msg
     assert "'koebenhavn-politigaarden'" in msg and "'station-city'" in msg
+    assert "'koebenhavn-hovedbanegaarden'" in msg
 
 
 def test_stations_file_adds_a_station_an_officer_can_name_by_town(tmp_path: Path) -> None:

@@ -47,6 +47,9 @@ from mobilstation.travel.graph import LandMask, Located, link_length_m, link_wai
 
 _EPS_MIN = 1e-6  # minutes: float noise below this never rounds a leg up by a whole minute
 _TINY = 1e-9  # edge weight floor so zero-length edges stay edges in sparse graphs
+#: Bumped when the way legs are computed changes, so matrices cached by an older version are not reused
+#: (2: waypoints on narrow land).
+MODEL_REVISION = 2
 
 
 class EstimatedParams(BaseModel):
@@ -193,6 +196,7 @@ class EstimatedTravel:
         """sha256 of everything the matrix depends on except the points (for caching)."""
         h = hashlib.sha256()
         h.update(self.name.encode())
+        h.update(f"revision {MODEL_REVISION}".encode())
         h.update(json.dumps(self.params.model_dump(mode="json"), sort_keys=True).encode())
         h.update(hashlib.sha256(self._land_wkb).digest())
         h.update(links_fingerprint(self.links).encode())
