@@ -76,6 +76,7 @@ class Demand:
     hotspots: Any
     requests: Any
     sites: list[Site]
+    campaigns: dict[str, dict[str, Any]] | None = None  # campaign id -> progress before the week
 
 
 def demand(resolved: ResolvedScenario, *, travel: Any = None, progress: Progress | None = None) -> Demand:
@@ -132,7 +133,30 @@ def demand(resolved: ResolvedScenario, *, travel: Any = None, progress: Progress
             made_in_week=memory.made_in_week if memory is not None else {},
         )
         resolved.warnings.extend(n for n in notes if n not in resolved.warnings)
-    return Demand(incidents=incidents, hotspots=spots, requests=resolved.requests, sites=list(sites))
+    campaigns: dict[str, dict[str, Any]] = {}
+    if s.campaigns:
+        from mobilstation.demand._geom import DistrictIndex
+        from mobilstation.demand.campaigns import campaign_sites
+
+        index = DistrictIndex(resolved.district)
+
+        def municipality_of(lon: float, lat: float) -> str | None:
+            code = index.code_of(lon, lat, fallback=None)
+            return code or None
+
+        extra, campaigns, notes = campaign_sites(
+            s.campaigns,
+            iso_week=s.week,
+            dates=resolved.dates,
+            hotspots=spots,
+            municipality_of=municipality_of,
+            done=memory.campaign_done if memory is not None else {},
+            targets=resolved.campaign_targets,
+        )
+        sites = list(sites) + extra
+        resolved.warnings.extend(n for n in notes if n not in resolved.warnings)
+    return Demand(
+        campaigns=campaigns,incidents=incidents, hotspots=spots, requests=resolved.requests, sites=list(sites))
 
 
 def travel_points(resolved: ResolvedScenario, sites: Sequence[Site]) -> list[Point]:
@@ -261,7 +285,7 @@ def build_plan(
         progress=progress,
     )
     _step(progress, "plan record")
-    return assemble(
+    record = assemble(
         resolved,
         built,
         matrix,
@@ -269,6 +293,33 @@ def build_plan(
         solver=solver,
         generated_at=generated_at or datetime.now(TZ).isoformat(timespec="seconds"),
     )
+    if built.campaigns:
+        record.kpis["campaigns"] = campaign_progress(record, built.campaigns)
+    return record
+
+
+def campaign_progress(record: PlanRecord, before: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Each campaign's targets: done before the week, planned in it, and the total (for kpis.json)."""
+    planned: dict[str, int] = {}
+    for r in record.routes:
+        for st in r.stops:
+            site = record.site(st.site_id)
+            c = site.meta.get("campaign")
+            if c:
+                planned[c] = planned.get(c, 0) + 1
+    out = {}
+    for cid, p in before.items():
+        n = planned.get(cid, 0)
+        out[cid] = {
+            "name": p["name"],
+            "total": int(p["total"]),
+            "done_before": int(p["done_before"]),
+            "planned": n,
+            "done": int(p["done_before"]) + n,
+            "deadline_week": p["deadline_week"],
+            "synthetic": bool(p["synthetic"]),
+        }
+    return out
 
 
 # ---------------------------------------------------------------------------

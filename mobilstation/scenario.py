@@ -52,6 +52,7 @@ from pydantic import (
 )
 
 from mobilstation.demand.hotspots import HotspotParams
+from mobilstation.demand.campaigns import CampaignSpec
 from mobilstation.demand.rotation import RotationRule
 from mobilstation.demand.scoring import Weights
 from mobilstation.demand.sites import SiteSettings
@@ -449,6 +450,7 @@ class Scenario(_Spec):
     history: ScenarioFile | None = None
     ledger: str | None = None
     rotation: RotationRule | None = None
+    campaigns: list[CampaignSpec] = Field(default_factory=list)
     travel: TravelSpec = Field(default_factory=EstimatedTravelSpec)
     week_settings: WeekSettings = Field(default_factory=WeekSettings)
     solver: SolverSettings = Field(default_factory=SolverSettings)
@@ -583,6 +585,10 @@ def _resolve_paths(data: dict[str, Any], base: Path) -> None:
                 continue  # a database URL (ledger), not a path
             p = Path(node[keys[-1]]).expanduser()
             node[keys[-1]] = str(p if p.is_absolute() else (base / p).resolve())
+    for item in data.get("campaigns") or []:
+        if isinstance(item, dict) and isinstance(item.get("targets"), (str, os.PathLike)):
+            p = Path(item["targets"]).expanduser()
+            item["targets"] = str(p if p.is_absolute() else (base / p).resolve())
 
 
 def _record_origins(
@@ -1030,6 +1036,7 @@ class ResolvedScenario:
     incidents: Any = None
     warnings: list[str] = field(default_factory=list)
     memory: Any = None  # the ledger's Memory when planned with a ledger (see mobilstation.ledger)
+    campaign_targets: dict[str, Any] = field(default_factory=dict)  # campaign id -> targets read from its file
 
     @property
     def file(self) -> str:
@@ -1280,7 +1287,18 @@ def resolve(scenario: Scenario) -> ResolvedScenario:
         incidents = read_incidents(scenario.incidents.file, district, as_of=scenario.incidents_as_of)
         warnings += incidents.report.findings()
 
+    campaign_targets: dict[str, Any] = {}
+    ids = [c.id for c in scenario.campaigns]
+    for j, spec in enumerate(scenario.campaigns):
+        if ids.count(spec.id) > 1:
+            raise scenario.error(f"campaigns[{j}].id", f"campaign id {spec.id!r} used twice")
+        if spec.targets is not None:
+            from mobilstation.demand.campaigns import read_targets
+
+            campaign_targets[spec.id] = read_targets(spec.targets)
+
     return ResolvedScenario(
+        campaign_targets=campaign_targets,
         scenario=scenario,
         district=district,
         dates=dates,

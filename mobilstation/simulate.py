@@ -88,13 +88,15 @@ class _Tracker:
     last_town_week: dict[str, int] = field(default_factory=dict)
     request_deadline: dict[str, date] = field(default_factory=dict)
     request_served: dict[str, date] = field(default_factory=dict)
+    campaign_done: set[tuple[str, str]] = field(default_factory=set)
+    campaign_total: dict[str, int] = field(default_factory=dict)
 
     def add(self, k: int, record: PlanRecord, cancelled: set[tuple[str, str]]) -> None:
         for s in record.sites:
             if s.kind == "town":
                 self.town_ids.add(s.id)
-            if s.kind == "request":
-                rid = str(s.meta.get("request_id") or s.id)
+            if s.kind == "request" and "request_id" in s.meta:
+                rid = str(s.meta["request_id"])
                 due = s.meta.get("promised_date") or s.meta.get("original_deadline")
                 if due and rid not in self.request_deadline:
                     self.request_deadline[rid] = date.fromisoformat(due)
@@ -104,15 +106,19 @@ class _Tracker:
                 if (st.site_id, r.date) in cancelled:
                     continue
                 site = sites[st.site_id]
+                if site.meta.get("campaign"):
+                    self.campaign_done.add((site.meta["campaign"], str(site.meta.get("target_id"))))
                 if site.kind == "town":
                     self.last_town_week[site.id] = k
-                if site.kind == "request":
-                    rid = str(site.meta.get("request_id") or site.id)
+                if site.kind == "request" and "request_id" in site.meta:
+                    rid = str(site.meta["request_id"])
                     self.request_served.setdefault(rid, date.fromisoformat(r.date))
 
     def figures(self, k: int, week: str, record: PlanRecord, cancelled: int) -> SimulationWeek:
         end = week_monday(week) + timedelta(days=6)
-        waits = [k + 1 - (self.last_town_week[t] + 1) if t in self.last_town_week else k + 1 for t in self.town_ids]
+        waits = [
+            k + 1 - (self.last_town_week[t] + 1) if t in self.last_town_week else k + 1 for t in self.town_ids
+        ]
         on_time = late = 0
         for rid, due in self.request_deadline.items():
             served = self.request_served.get(rid)
@@ -120,7 +126,8 @@ class _Tracker:
                 on_time += 1
             elif (served is not None and served > due) or (served is None and due <= end):
                 late += 1
-        camp = record.kpis.get("campaigns") or {}
+        for cid, c in (record.kpis.get("campaigns") or {}).items():
+            self.campaign_total[cid] = max(self.campaign_total.get(cid, 0), int(c.get("total", 0)))
         return SimulationWeek(
             week=week,
             towns_total=len(self.town_ids),
@@ -128,8 +135,8 @@ class _Tracker:
             max_weeks_waiting=max(waits) if waits else 0,
             requests_served_on_time=on_time,
             requests_late=late,
-            campaign_done=int(sum(c.get("done", 0) for c in camp.values())) if isinstance(camp, dict) else 0,
-            campaign_total=int(sum(c.get("total", 0) for c in camp.values())) if isinstance(camp, dict) else 0,
+            campaign_done=len(self.campaign_done),
+            campaign_total=sum(self.campaign_total.values()),
             visits=sum(len(r.stops) for r in record.routes),
             visits_cancelled=cancelled,
             objective=float(record.kpis.get("objective") or 0.0),
@@ -229,7 +236,12 @@ def _run(
         overrides["incidents.file"] = None
         overrides["incidents.synthetic"] = dict(synthetic_params, seed=seed)
         result = api.plan(
-            scenario, time_limit=time_limit, seed=seed, work_limit=work_limit, overrides=overrides, ledger=ledger
+            scenario,
+            time_limit=time_limit,
+            seed=seed,
+            work_limit=work_limit,
+            overrides=overrides,
+            ledger=ledger,
         )
         record = result.record
         result.save(out / week, maps=maps)

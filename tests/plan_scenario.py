@@ -203,8 +203,16 @@ def hold_to_scenario(plan: PlanRecord, resolved: ResolvedScenario) -> tuple[Plan
         out.append(
             f"scenario: request {requests[rid].id} (row {requests[rid].row}) is not among the plan's sites"
         )
+    campaigns = _campaign_rules(resolved, truth)
+    memory = resolved.memory
+    made = memory.made_in_week if memory is not None else {}
     for x in truth.sites:
-        if x.kind == "request":
+        if x.id.startswith("campaign:"):
+            want = campaigns.get(x.id)
+            if want is None:
+                out.append(f"scenario: site {x.id} is a campaign target the scenario's campaigns do not have")
+                continue
+        elif x.kind == "request":
             r = requests.get(x.id)
             if r is None:
                 out.append(f"scenario: site {x.id} is a request the scenario's request file does not have")
@@ -213,6 +221,9 @@ def hold_to_scenario(plan: PlanRecord, resolved: ResolvedScenario) -> tuple[Plan
             want |= {"lat": r.lat, "lon": r.lon, "municipality_code": r.municipality_code}
         else:
             want = _kind_rules(x.kind, settings)
+            want |= _rotation_rules(x, resolved)
+        if made.get(x.id):
+            want["weekly_max"] = want["weekly_max"] - made[x.id]
         got = {**x.model_dump(), "skills": sorted(x.skills)}
         out += _diff(f"site {x.id}", got, want)
         for k, val in want.items():
@@ -224,3 +235,66 @@ def _ascii_id(text: str) -> str:
     from mobilstation.demand.sites import ascii_id
 
     return ascii_id(text)
+
+
+def _rotation_rules(x: Any, resolved: ResolvedScenario) -> dict[str, Any]:
+    """A town's visit is mandatory in the week it would otherwise wait longer than the rotation allows.
+
+    Recomputed from the last visits the plan was made with (the history file
+    and the ledger) and the ISO weeks, not from the plan's own flags.
+    """
+    from datetime import timedelta
+
+    rule = resolved.scenario.rotation
+    if rule is None or not rule.hard or x.kind not in rule.kinds:
+        return {}
+    monday = resolved.scenario.week_start
+    last = resolved.history.get(x.id)
+    if last is not None:
+        waited = (monday - (last - timedelta(days=last.isoweekday() - 1))).days // 7
+    else:
+        memory = resolved.memory
+        first = memory.first_week if memory is not None and memory.first_week is not None else monday
+        waited = (monday - first).days // 7 + 1
+    return {"mandatory": waited >= rule.max_weeks_between_visits}
+
+
+def _campaign_rules(resolved: ResolvedScenario, plan: PlanRecord) -> dict[str, dict[str, Any]]:
+    """Each campaign target's visiting rules as its campaign defines them (site id -> rules)."""
+    from mobilstation.demand._windows import parse_window
+    from mobilstation.demand.campaigns import target_site_id
+
+    out: dict[str, dict[str, Any]] = {}
+    monday = resolved.scenario.week_start
+    for spec in resolved.scenario.campaigns:
+        base = parse_window(spec.window)
+        for t in resolved.campaign_targets.get(spec.id, []) if spec.targets is not None else []:
+            w = t.window or base
+            due_week = t.deadline_week or spec.deadline_week
+            y, wk = (int(v) for v in due_week.split("-W"))
+            from datetime import date
+
+            due = monday >= date.fromisocalendar(y, wk, 1)
+            out[target_site_id(spec.id, t.id)] = {
+                "service_min": spec.service_min,
+                "windows": [[w[0], max(w[0], w[1] - spec.service_min)]],
+                "days": [],
+                "weekly_max": 1,
+                "mandatory": due,
+                "deadline": resolved.dates[-1].isoformat() if due else None,
+                "skills": [],
+                "lat": round(t.lat, 6),
+                "lon": round(t.lon, 6),
+            }
+        if spec.trigger is not None:
+            # a meeting where a hotspot's trend jumped: the hotspots are in the plan (checked elsewhere)
+            for h in plan.hotspots:
+                if h.trend >= spec.trigger.trend_min and h.incidents >= spec.trigger.min_incidents:
+                    out[target_site_id(spec.id, h.id)] = {
+                        "service_min": spec.service_min,
+                        "windows": [[base[0], max(base[0], base[1] - spec.service_min)]],
+                        "days": [],
+                        "weekly_max": 1,
+                        "skills": [],
+                    }
+    return out

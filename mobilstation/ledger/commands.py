@@ -35,7 +35,9 @@ def _pair(text: str) -> tuple[str, date]:
 
     site, sep, day = text.rpartition("@")
     if not sep or not site:
-        raise InputError(f"--cancelled {text!r}: expected SITE_ID@DATE, e.g. town:geonames:2621927@2026-12-01")
+        raise InputError(
+            f"--cancelled {text!r}: expected SITE_ID@DATE, e.g. town:geonames:2621927@2026-12-01"
+        )
     try:
         return site, parse_day(day)
     except ValueError:
@@ -43,7 +45,9 @@ def _pair(text: str) -> tuple[str, date]:
 
 
 def publish_command(
-    out_dir: Annotated[Path, typer.Argument(help="Output directory of 'mobilstation plan'.", show_default=False)],
+    out_dir: Annotated[
+        Path, typer.Argument(help="Output directory of 'mobilstation plan'.", show_default=False)
+    ],
     ledger: LedgerOpt,
     revise: Annotated[
         bool, typer.Option("--revise", help="Publish a new revision of a week already published.")
@@ -87,7 +91,9 @@ def import_command(
                 known |= {s.id for s in PlanRecord.from_json(pub.plan_json).sites}
             rows = read_visit_rows(file, known)
             n = book.import_visits(rows, source_label=str(file))
-    err.print(f"[bold green]importeret:[/] {n} besøg fra {escape(str(file))} ({len(rows) - n} fandtes i forvejen)")
+    err.print(
+        f"[bold green]importeret:[/] {n} besøg fra {escape(str(file))} ({len(rows) - n} fandtes i forvejen)"
+    )
 
 
 def record_command(
@@ -98,7 +104,8 @@ def record_command(
         typer.Option("--cancelled", help="A visit that did not happen: SITE_ID@DATE (repeatable)."),
     ] = None,
     until: Annotated[
-        str | None, typer.Option("--until", help="Mark visits made up to this date (default: the whole week).")
+        str | None,
+        typer.Option("--until", help="Mark visits made up to this date (default: the whole week)."),
     ] = None,
 ) -> None:
     """Record what happened: the week's planned visits made, except those --cancelled."""
@@ -169,7 +176,8 @@ def simulate_command(
     weeks: Annotated[int, typer.Option("--weeks", min=1, max=104, help="Number of weeks.")],
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")],
     ledger: Annotated[
-        str | None, typer.Option("--ledger", "-l", help="A new ledger for the simulation (SQLite file or URL).")
+        str | None,
+        typer.Option("--ledger", "-l", help="A new ledger for the simulation (SQLite file or URL)."),
     ] = None,
     no_ledger: Annotated[
         bool, typer.Option("--no-ledger", help="Only the baseline: every week planned without memory.")
@@ -191,7 +199,9 @@ def simulate_command(
 
     with handle_errors():
         if ledger is None and not no_ledger:
-            raise InputError("--ledger: give a new ledger for the simulation, or --no-ledger for the baseline only")
+            raise InputError(
+                "--ledger: give a new ledger for the simulation, or --no-ledger for the baseline only"
+            )
         main, base = simulate(
             scenario,
             weeks=weeks,

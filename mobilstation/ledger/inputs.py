@@ -39,7 +39,9 @@ def with_memory(resolved: ResolvedScenario, memory: Memory) -> ResolvedScenario:
         in_file.add(r.id)
         state = memory.closed_requests.get(r.id)
         if state is not None:
-            warnings.append(f"anmodning {r.id} ({r.name}): {_STATE_DA.get(state, state)} ifølge ledgeren; planlægges ikke igen")
+            warnings.append(
+                f"anmodning {r.id} ({r.name}): {_STATE_DA.get(state, state)} ifølge ledgeren; planlægges ikke igen"
+            )
             continue
         kept.append(r)
     carried = [

@@ -134,7 +134,9 @@ def _url_of(target: str | os.PathLike[str]) -> tuple[URL, str]:
         try:
             url = make_url(raw)
         except ArgumentError:
-            raise LedgerError(f"{raw.split('@')[-1]}: not a database URL (expected postgresql://...)") from None
+            raise LedgerError(
+                f"{raw.split('@')[-1]}: not a database URL (expected postgresql://...)"
+            ) from None
         if url.drivername in ("postgresql", "postgres"):
             url = url.set(drivername="postgresql+psycopg")
         if not url.drivername.startswith(("postgresql", "sqlite")):
@@ -193,7 +195,9 @@ def open_ledger(target: str | os.PathLike[str], *, create: bool = True) -> Ledge
         ledger._migrate()
     except OperationalError as exc:
         engine.dispose()
-        raise LedgerError(f"{label}: the ledger database does not answer: {_masked(str(exc.orig), url)}") from None
+        raise LedgerError(
+            f"{label}: the ledger database does not answer: {_masked(str(exc.orig), url)}"
+        ) from None
     except DBAPIError as exc:
         engine.dispose()
         raise LedgerError(f"{label}: not a usable ledger: {_masked(str(exc.orig), url)}") from None
@@ -264,8 +268,7 @@ class Ledger:
                 current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         if current is None and tables - {"alembic_version"}:
             raise LedgerError(
-                f"{self.label}: not a ledger (the database has other tables: "
-                f"{', '.join(sorted(tables)[:5])})"
+                f"{self.label}: not a ledger (the database has other tables: {', '.join(sorted(tables)[:5])})"
             )
         with self.engine.begin() as conn:
             cfg = self._alembic_config(conn)
@@ -300,7 +303,9 @@ class Ledger:
 
     def publications(self) -> list[PublishedWeek]:
         with Session(self.engine) as s:
-            return list(s.scalars(select(PublishedWeek).order_by(PublishedWeek.iso_week, PublishedWeek.revision)))
+            return list(
+                s.scalars(select(PublishedWeek).order_by(PublishedWeek.iso_week, PublishedWeek.revision))
+            )
 
     def publish(
         self,
@@ -363,7 +368,9 @@ class Ledger:
 
     def _record_visits(self, s: Session, record: PlanRecord, pub: PublishedWeek) -> int:
         week = record.scenario.iso_week
-        s.execute(delete(Visit).where(Visit.iso_week == week, Visit.state == "planned", Visit.source == "plan"))
+        s.execute(
+            delete(Visit).where(Visit.iso_week == week, Visit.state == "planned", Visit.source == "plan")
+        )
         done = {
             (v.site_id, v.date)
             for v in s.scalars(select(Visit).where(Visit.iso_week == week, Visit.state != "planned"))
@@ -396,14 +403,11 @@ class Ledger:
 
     def _record_requests(self, s: Session, record: PlanRecord, now: datetime) -> None:
         week = record.scenario.iso_week
-        visit_day: dict[str, date] = {}
-        for route in record.routes:
-            for stop in route.stops:
-                visit_day.setdefault(stop.site_id, date.fromisoformat(route.date))
+        visit_day = _first_visit_day(record)
         for site in record.sites:
-            if site.kind != "request":
-                continue
-            rid = str(site.meta.get("request_id") or site.id)
+            if site.kind != "request" or "request_id" not in site.meta:
+                continue  # campaign targets are kept in their own table
+            rid = str(site.meta["request_id"])
             row = s.get(RequestRow, rid)
             if row is None:
                 row = RequestRow(id=rid, first_week=week, state="open", updated_at=now)
@@ -424,17 +428,16 @@ class Ledger:
 
     def _record_campaigns(self, s: Session, record: PlanRecord, now: datetime) -> None:
         week = record.scenario.iso_week
-        visit_day: dict[str, date] = {}
-        for route in record.routes:
-            for stop in route.stops:
-                visit_day.setdefault(stop.site_id, date.fromisoformat(route.date))
+        visit_day = _first_visit_day(record)
         for site in record.sites:
             campaign = site.meta.get("campaign")
             if not campaign:
                 continue
             tid = str(site.meta.get("target_id") or site.id)
             row = s.scalars(
-                select(CampaignTarget).where(CampaignTarget.campaign == campaign, CampaignTarget.target_id == tid)
+                select(CampaignTarget).where(
+                    CampaignTarget.campaign == campaign, CampaignTarget.target_id == tid
+                )
             ).first()
             if row is None:
                 row = CampaignTarget(
@@ -451,7 +454,11 @@ class Ledger:
                 continue
             if site.id in visit_day:
                 row.state, row.planned_date = "planned", visit_day[site.id]
-            elif row.state == "planned" and row.planned_date is not None and iso_week_of(row.planned_date) == week:
+            elif (
+                row.state == "planned"
+                and row.planned_date is not None
+                and iso_week_of(row.planned_date) == week
+            ):
                 row.state, row.planned_date = "open", None
             row.updated_at = now
 
@@ -476,7 +483,9 @@ class Ledger:
         until = until or (week_monday(iso_week) + timedelta(days=6))
         counts = {"made": 0, "cancelled": 0}
         with self._write() as s:
-            planned = list(s.scalars(select(Visit).where(Visit.iso_week == iso_week, Visit.state == "planned")))
+            planned = list(
+                s.scalars(select(Visit).where(Visit.iso_week == iso_week, Visit.state == "planned"))
+            )
             keys = {(v.site_id, v.date) for v in planned}
             wanted_made = None if made is None else {(a, b) for a, b in made}
             unknown = sorted((cancel | (wanted_made or set())) - keys)
@@ -491,7 +500,9 @@ class Ledger:
                 key = (v.site_id, v.date)
                 if key in cancel:
                     v.state = "cancelled"
-                elif (wanted_made is None and v.date <= until) or (wanted_made is not None and key in wanted_made):
+                elif (wanted_made is None and v.date <= until) or (
+                    wanted_made is not None and key in wanted_made
+                ):
                     v.state = "made"
                 else:
                     continue
@@ -527,10 +538,7 @@ class Ledger:
         nothing.
         """
         with self._write() as s:
-            have = {
-                (v.site_id, v.date)
-                for v in s.scalars(select(Visit).where(Visit.state == "made"))
-            }
+            have = {(v.site_id, v.date) for v in s.scalars(select(Visit).where(Visit.state == "made"))}
             n = 0
             for _row, site_id, day, extra in rows:
                 if (site_id, day) in have:
@@ -614,7 +622,9 @@ class Ledger:
             mem.last_visit = {sid: d for sid, d in rows}
             first_pub = s.scalar(select(func.min(PublishedWeek.iso_week)))
             first_visit = s.scalar(select(func.min(Visit.date)))
-            starts = [d for d in (week_monday(first_pub) if first_pub else None, first_visit) if d is not None]
+            starts = [
+                d for d in (week_monday(first_pub) if first_pub else None, first_visit) if d is not None
+            ]
             if starts:
                 first = min(starts)
                 mem.first_week = first - timedelta(days=first.isoweekday() - 1)
@@ -625,16 +635,31 @@ class Ledger:
             ).all():
                 mem.made_in_week[sid] = int(n)
             for r in s.scalars(select(RequestRow)):
-                if r.state in ("served", "cancelled") or (r.state == "planned" and r.planned_week != iso_week):
+                if r.state in ("served", "cancelled") or (
+                    r.state == "planned" and r.planned_week != iso_week
+                ):
                     mem.closed_requests[r.id] = r.state
                 else:
                     mem.open_requests[r.id] = json.loads(r.data_json or "{}")
             for t in s.scalars(select(CampaignTarget)):
                 if t.state == "done" or (
-                    t.state == "planned" and t.planned_date is not None and iso_week_of(t.planned_date) != iso_week
+                    t.state == "planned"
+                    and t.planned_date is not None
+                    and iso_week_of(t.planned_date) != iso_week
                 ):
                     mem.campaign_done.setdefault(t.campaign, set()).add(t.target_id)
         return mem
+
+
+def _first_visit_day(record: PlanRecord) -> dict[str, date]:
+    """Site id -> the first day the plan visits it (routes are in date order)."""
+    out: dict[str, date] = {}
+    for route in record.routes:
+        for stop in route.stops:
+            day = date.fromisoformat(route.date)
+            if stop.site_id not in out or day < out[stop.site_id]:
+                out[stop.site_id] = day
+    return out
 
 
 def _request_data(site: Any) -> dict[str, Any]:
