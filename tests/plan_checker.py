@@ -112,7 +112,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import plan_geo as _geo
@@ -355,11 +355,13 @@ def _check_travel(plan: PlanRecord, route: Route, travel: TravelMatrix) -> list[
     return out
 
 
-def reference_matrix(plan: PlanRecord) -> TravelMatrix:
+def reference_matrix(plan: PlanRecord, district: Any = None) -> TravelMatrix:
     """The travel between the plan's places, recomputed from the plan's coordinates and travel parameters.
 
     Only the ``estimated`` model can be rebuilt from the plan alone (``osm``
     needs its road file). Points are the plan's stations and sites.
+    ``district``: the scenario's district (with a scenario's own stations and
+    links files applied); None loads the embedded one by the plan's name.
     """
     from mobilstation.geo.district import load_district
     from mobilstation.travel.estimated import EstimatedParams, EstimatedTravel
@@ -367,7 +369,9 @@ def reference_matrix(plan: PlanRecord) -> TravelMatrix:
     if plan.travel.model != "estimated":
         raise ValueError(f"cannot rebuild a {plan.travel.model!r} matrix from the plan alone")
     params = {k: v for k, v in plan.travel.params.items() if k in EstimatedParams.model_fields}
-    model = EstimatedTravel.from_district(load_district(plan.scenario.district), EstimatedParams(**params))
+    if district is None:
+        district = load_district(plan.scenario.district)
+    model = EstimatedTravel.from_district(district, EstimatedParams(**params))
     if sorted(lk.id for lk in model.links) != sorted(plan.travel.params.get("links", [])):
         raise ValueError("the plan was made with other fixed links than the district has now")
     points = [Point(st.id, st.lat, st.lon) for st in plan.stations]
@@ -748,7 +752,8 @@ def plan_violations(
 ) -> list[str]:
     """Everything the checker finds in a plan the product made: with the scenario, and with the travel
     matrix rebuilt outside the planner when the plan's travel model allows it (``estimated``)."""
-    travel = reference_matrix(plan) if plan.travel.model == "estimated" else None
+    district = scenario.district if scenario is not None else None
+    travel = reference_matrix(plan, district) if plan.travel.model == "estimated" else None
     return check_plan(plan, scenario, travel=travel, require_all_explained=require_all_explained, **kwargs)
 
 
