@@ -284,7 +284,7 @@ def test_no_incidents_means_no_neighbourhoods(tmp_path: Path) -> None:
 def test_requests_not_marked_synthetic_stay_real(tmp_path: Path) -> None:
     r = _scenario_with({"requests": {"synthetic": False}}, tmp_path)
     built = demand(r)
-    requests = [s for s in built.sites if s.kind == "request"]
+    requests = [s for s in built.sites if "request_id" in s.meta]  # campaign targets have their own label
     assert requests and not any(s.synthetic for s in requests)
 
 
@@ -296,18 +296,25 @@ def test_hotspot_centres_lie_in_their_municipality(record: PlanRecord, resolved:
 
 
 def test_history_lowers_the_recency_of_a_site_just_visited(tmp_path: Path) -> None:
-    base = demand(_scenario_with({}, tmp_path))
+    base = demand(_scenario_with({"rotation": None}, tmp_path))
     town = next(s for s in base.sites if s.kind == "town")
     history = tmp_path / "history.csv"
     # visited on the day before the planned week, and another site long ago
     other = next(s for s in base.sites if s.kind == "town" and s.id != town.id)
     history.write_text(f"site_id,last_visit\n{town.id},2026-11-29\n{other.id},2026-06-01\n", encoding="utf-8")
-    r = _scenario_with({"history": str(history)}, tmp_path)
+    r = _scenario_with({"history": str(history), "rotation": None}, tmp_path)
     assert r.history[town.id].isoformat() == "2026-11-29"
     after = {s.id: s for s in demand(r).sites}
     assert after[town.id].breakdown["recency"] < town.breakdown["recency"]
     assert after[other.id].breakdown["recency"] > other.breakdown["recency"]  # overdue beats unknown
     assert after[town.id].score < town.score
+
+    # with the default's rotation rule the town visited last week rests, the one from June is due
+    rotated = {s.id: s for s in demand(_scenario_with({"history": str(history)}, tmp_path)).sites}
+    assert town.id not in rotated
+    assert rotated[other.id].mandatory and rotated[other.id].meta["rotation_weeks_waited"] >= 6
+    fresh = [s for s in rotated.values() if s.kind == "town" and s.id != other.id]
+    assert fresh and all(not s.mandatory and s.meta["rotation_weeks_waited"] == 1 for s in fresh)
 
 
 def test_a_plan_over_its_time_limit_says_so() -> None:

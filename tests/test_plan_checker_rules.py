@@ -103,15 +103,18 @@ def _rename_station(p: PlanRecord) -> None:
 
 
 def _drop_request_site(p: PlanRecord) -> None:
-    x = next(
-        s
-        for s in p.sites
-        if s.kind == "request"
-        and not s.mandatory
-        and s.id not in {st.site_id for r in p.routes for st in r.stops}
-    )
+    visited = {st.site_id for r in p.routes for st in r.stops}
+    requests = [s for s in p.sites if "request_id" in s.meta]
+    x = min(requests, key=lambda s: (s.id in visited, s.mandatory))  # an unvisited one where there is one
     p.sites = [s for s in p.sites if s.id != x.id]
     p.unvisited = [u for u in p.unvisited if u.site_id != x.id]
+
+
+def _invented_campaign_target(p: PlanRecord) -> None:
+    x = next(s for s in p.sites if s.meta.get("campaign") == "butikker-hjoerring")
+    fake = x.model_copy(update={"id": "campaign:butikker-hjoerring:OPDIGTET"})
+    p.sites.append(fake)
+    p.unvisited.append(p.unvisited[0].model_copy(update={"site_id": fake.id}))
 
 
 def _looser_weekly_max(p: PlanRecord) -> None:
@@ -553,6 +556,12 @@ QUICK: list[Case] = [
         "quick",
         _second_request,
         r"scenario: site request:IKKE-I-FILEN is a request the scenario's request file does not have",
+    ),
+    Case(
+        "campaign_target_invented",
+        "quick",
+        _invented_campaign_target,
+        r"scenario: site campaign:butikker-hjoerring:OPDIGTET is a campaign target the scenario's campaigns",
     ),
     # what the plan says about its figures
     Case(
