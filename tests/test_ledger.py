@@ -149,7 +149,10 @@ def test_next_week_rotates_and_never_replans_a_served_request(tmp_path: Path, we
     for s in b.sites:
         if s.kind == "town":
             waited = s.meta["rotation_weeks_waited"]
-            assert waited == 2 and s.id not in towns_a  # visited last week: resting this week
+            if s.id in towns_a:  # visited last week: rests this week
+                assert waited == 1 and s.meta["rotation_resting"] and s.score == 0
+            else:
+                assert waited == 2 and not s.meta.get("rotation_resting")
     # the same week without the ledger repeats last week's towns
     plain = run(
         "plan",

@@ -22,8 +22,10 @@ in three ways, applied to the scored candidate sites of a week:
   due in the same week.
 * **A rest after a visit.** A site visited fewer than
   ``min_weeks_between_visits`` ISO weeks ago (default 2: never two weeks
-  running) is not a candidate this week, so consecutive weeks go to
-  different towns instead of the same well-placed ones.
+  running) scores 0 this week, so consecutive weeks go to different towns
+  instead of the same well-placed ones. It stays a candidate (a quota that
+  cannot be met otherwise may still send the mobile station there) and a
+  patrol area for the lokalbetjente.
 * **The weekly maximum counts what is already made.** Visits the ledger
   records as made in the planned ISO week (a re-plan of a week under way)
   use up the site's ``weekly_max``; a site with none left is not a
@@ -120,7 +122,12 @@ def apply_rotation(
         if rule is not None and site.kind in rule.kinds:
             waited = weeks_waited(last_visit.get(site.id), week_start, first_week)
             if rule.hard and site.id in last_visit and 0 < waited < rule.min_weeks_between_visits:
+                # no prize for a mobile-station visit, but still an area the lokalbetjente may patrol
                 resting.append(site.name)
+                meta["rotation_weeks_waited"] = waited
+                meta["rotation_resting"] = True
+                zero = {k: 0.0 for k in site.breakdown}
+                out.append(replace(site, meta=meta, score=0.0, breakdown=zero, **changes))
                 continue
             n = rule.max_weeks_between_visits
             bonus = round(rule.prize * min(1.0, waited / n), 6)
@@ -139,7 +146,7 @@ def apply_rotation(
         out.append(site)
     if resting:
         notes.append(
-            f"rotation: {len(resting)} sted(er) besøgt for nylig er ikke kandidater i denne uge "
+            f"rotation: {len(resting)} sted(er) besøgt for nylig hviler i denne uge (score 0) "
             f"(rotation.min_weeks_between_visits = {rule.min_weeks_between_visits if rule else 0}): "
             + ", ".join(sorted(resting))
         )

@@ -703,10 +703,13 @@ def _side_html(ctx: _Context, code: str) -> str:
     """The municipality's week beside its map: visits by day, patrol hours by area, the quota."""
     e = _esc
     visits = sorted(
-        (v.route.date, v.stop.start, v)
-        for vs in ctx.visits.values()
-        for v in vs
-        if ctx.sites[v.stop.site_id].municipality_code == code
+        (
+            (v.route.date, v.stop.start, v)
+            for vs in ctx.visits.values()
+            for v in vs
+            if ctx.sites[v.stop.site_id].municipality_code == code
+        ),
+        key=lambda t: (t[0], t[1], t[2].route.vehicle_id, t[2].stop.seq),  # two vans may start together
     )
     parts = [
         f"<div class='ms-side' id='ms-side'><h1 style='font-size:15px;margin:0'>"
