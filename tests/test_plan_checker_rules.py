@@ -99,17 +99,13 @@ def _second_request(p: PlanRecord) -> None:
 
 
 def _rename_station(p: PlanRecord) -> None:
-    next(s for s in p.stations if s.id == "kaas").id = "ukendt-station"
+    p.stations[-1].id = "ukendt-station"
 
 
 def _drop_request_site(p: PlanRecord) -> None:
-    x = next(
-        s
-        for s in p.sites
-        if s.kind == "request"
-        and not s.mandatory
-        and s.id not in {st.site_id for r in p.routes for st in r.stops}
-    )
+    visited = {st.site_id for r in p.routes for st in r.stops}
+    requests = [s for s in p.sites if s.kind == "request"]
+    x = next((s for s in requests if s.id not in visited and not s.mandatory), requests[0])
     p.sites = [s for s in p.sites if s.id != x.id]
     p.unvisited = [u for u in p.unvisited if u.site_id != x.id]
 
