@@ -99,13 +99,13 @@ def _second_request(p: PlanRecord) -> None:
 
 
 def _rename_station(p: PlanRecord) -> None:
-    p.stations[-1].id = "ukendt-station"
+    next(s for s in p.stations if s.id == "kaas").id = "ukendt-station"
 
 
 def _drop_request_site(p: PlanRecord) -> None:
     visited = {st.site_id for r in p.routes for st in r.stops}
-    requests = [s for s in p.sites if s.kind == "request"]
-    x = next((s for s in requests if s.id not in visited and not s.mandatory), requests[0])
+    requests = [s for s in p.sites if "request_id" in s.meta]
+    x = min(requests, key=lambda s: (s.id in visited, s.mandatory))  # an unvisited one where there is one
     p.sites = [s for s in p.sites if s.id != x.id]
     p.unvisited = [u for u in p.unvisited if u.site_id != x.id]
 
