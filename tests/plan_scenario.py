@@ -72,6 +72,17 @@ def hold_to_scenario(plan: PlanRecord, resolved: ResolvedScenario) -> tuple[Plan
         out.append(f"scenario: planned dates are {plan.scenario.dates} in the plan, {dates} in the scenario")
         truth.scenario.dates = dates
 
+    # -- the travel model the matrix is rebuilt from (a planner could state kinder parameters)
+    spec = s.travel
+    if plan.travel.model != spec.model:
+        out.append(
+            f"scenario: travel model is {plan.travel.model!r} in the plan, {spec.model!r} in the scenario"
+        )
+    elif spec.model == "estimated":  # the parameters the matrix is rebuilt from (osm: the road file)
+        want = {k: list(v) if isinstance(v, tuple) else v for k, v in spec.params.model_dump().items()}
+        out += _diff("travel", plan.travel.params, want)
+        truth.travel.params = {**plan.travel.params, **want}
+
     # -- working-time rules
     ws = s.week_settings
     rules = {

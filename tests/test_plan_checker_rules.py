@@ -516,6 +516,18 @@ QUICK: list[Case] = [
         r"scenario: planned dates are .* in the plan, .* in the scenario",
     ),
     Case(
+        "faster_roads",
+        "quick",
+        lambda p: p.travel.params.update(band_speeds_kmh=[50.0, 90.0, 130.0]),
+        r"scenario: travel: band_speeds_kmh is \[50.0, 90.0, 130.0\] in the plan, \[35.0, 60.0, 80.0\]",
+    ),
+    Case(
+        "other_travel_model",
+        "quick",
+        lambda p: setattr(p.travel, "model", "osm"),
+        r"scenario: travel model is 'osm' in the plan, 'estimated' in the scenario",
+    ),
+    Case(
         "no_rules",
         "quick",
         lambda p: setattr(p, "rules", None),

