@@ -375,3 +375,51 @@ def test_a_publication_killed_halfway_leaves_the_ledger_as_it_was(ledger_url: st
     with open_ledger(ledger_url) as book:
         assert book.publications() == [] and book.visits() == [] and book.requests() == []
         assert book.publish(PlanRecord.read(week49), None).status == "new"  # and it is usable
+
+
+# -- campaigns -----------------------------------------------------------------------------------
+
+
+def test_campaign_targets_are_visited_once_and_progress_is_kept(tmp_path: Path, week49: Path) -> None:
+    ledger = tmp_path / "ledger.db"
+    a = PlanRecord.read(week49)
+    shops_a = {
+        a.site(st.site_id).meta["target_id"]
+        for r in a.routes
+        for st in r.stops
+        if a.site(st.site_id).meta.get("campaign") == "butikker-hjoerring"
+    }
+    progress = a.kpis["campaigns"]["butikker-hjoerring"]
+    assert progress["total"] == 11 and progress["done_before"] == 0 and progress["planned"] == len(shops_a)
+    assert run("publish", week49, "--ledger", ledger).exit_code == 0
+    assert run("ledger", "record", "--ledger", ledger, "--week", "2026-W49").exit_code == 0
+    with open_ledger(ledger) as book:
+        done = {t.target_id for t in book.campaign_targets("butikker-hjoerring") if t.state == "done"}
+    assert done == shops_a
+    w50 = tmp_path / "w50"
+    result = run(
+        "plan", QUICK_SCENARIO, "--week", "2026-W50", "--out", w50, "--ledger", ledger,
+        "--work-limit", QUICK_WORK_LIMIT, "--seed", QUICK_SEED, "--quiet",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    b = PlanRecord.read(w50)
+    left = {s.meta["target_id"] for s in b.sites if s.meta.get("campaign") == "butikker-hjoerring"}
+    assert left and not left & shops_a and len(left) == 11 - len(shops_a)
+    assert b.kpis["campaigns"]["butikker-hjoerring"]["done_before"] == len(shops_a)
+    index = (w50 / "index.html").read_text(encoding="utf-8")
+    done_now = b.kpis["campaigns"]["butikker-hjoerring"]["done"]
+    assert f"Butiksbesøg Hjørring: {done_now} af 11, frist uge 3 (2027)" in index
+
+
+def test_a_bad_campaign_file_is_bad_input(tmp_path: Path) -> None:
+    shops = tmp_path / "shops.csv"
+    shops.write_text("id,name,lat,lon\nS1,Kiosk,57.46,9.98\nS2,Bager,57.46,nord\n", encoding="utf-8")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        f"include: {QUICK_SCENARIO}\ncampaigns:\n  - {{id: butikker, name: Butikker, targets: shops.csv, "
+        "deadline_week: 2027-W03}\n",
+        encoding="utf-8",
+    )
+    result = run("validate", scenario)
+    assert result.exit_code == 2, result.output
+    assert "shops.csv" in result.output and "row 2" in result.output and "lon" in result.output

@@ -221,6 +221,31 @@ OUTPUT_FILES: tuple[tuple[str, str, str], ...] = (
 """Every output a reader may open, who it is for and what for (shown on the index page)."""
 
 
+def campaign_text(progress: dict[str, object]) -> str:
+    """``Butiksbesøg Hjørring: 8 af 11, frist uge 3 (2027)`` (done including this week's plan)."""
+    text = f"{progress['name']}: {progress['done']} af {progress['total']}"
+    week = progress.get("deadline_week")
+    if week:
+        year, num = str(week).split("-W")
+        text += f", frist uge {int(num)} ({year})"
+    if progress.get("planned"):
+        text += f"; heraf {progress['planned']} i denne uge"
+    return text
+
+
+def _campaign_lines(plan: PlanRecord) -> list[str]:
+    """One line per campaign (kpis.json's ``campaigns``), or nothing without campaigns."""
+    campaigns = plan.kpis.get("campaigns") or {}
+    if not campaigns:
+        return []
+    out = ["<h2 style='font-size:1.1rem'>Kampagner</h2><ul class='ms-campaigns'>"]
+    for cid, c in campaigns.items():
+        mark = " (syntetiske data)" if c.get("synthetic") else ""
+        out.append(f'<li data-campaign="{_esc(cid)}">{_esc(campaign_text(c))}{mark}</li>')
+    out.append("</ul>")
+    return out
+
+
 def _audience_table(out: Path) -> str:
     e = html.escape
     rows = []
@@ -325,6 +350,7 @@ def render_index(
         f"{sum(1 for r in rows if r.has_quota)} opfyldt</td></tr>"
     )
     parts.append("</tbody></table>")
+    parts += _campaign_lines(plan)
     if by_code:
         parts.append("<h2 style='font-size:1.1rem'>Kort pr. kommune</h2><ul class='maps'>")
         for row in rows:
