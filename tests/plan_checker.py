@@ -359,7 +359,10 @@ def reference_matrix(plan: PlanRecord, district: Any = None) -> TravelMatrix:
     """The travel between the plan's places, recomputed from the plan's coordinates and travel parameters.
 
     Only the ``estimated`` model can be rebuilt from the plan alone (``osm``
-    needs its road file). Points are the plan's stations and sites.
+    needs its road file). Points are the places the plan uses: its routes'
+    depots, its officers' stations and its sites; a station nothing uses may
+    lie on land no car link reaches (an island a scenario's links file cuts
+    off), and the planner never asked travel for it.
     ``district``: the scenario's district (with a scenario's own stations and
     links files applied); None loads the embedded one by the plan's name.
     """
@@ -374,7 +377,8 @@ def reference_matrix(plan: PlanRecord, district: Any = None) -> TravelMatrix:
     model = EstimatedTravel.from_district(district, EstimatedParams(**params))
     if sorted(lk.id for lk in model.links) != sorted(plan.travel.params.get("links", [])):
         raise ValueError("the plan was made with other fixed links than the district has now")
-    points = [Point(st.id, st.lat, st.lon) for st in plan.stations]
+    used = {r.depot_id for r in plan.routes} | {o.station_id for o in plan.officers}
+    points = [Point(st.id, st.lat, st.lon) for st in plan.stations if st.id in used]
     points += [Point(x.id, x.lat, x.lon) for x in plan.sites]
     return model.matrix(points)
 

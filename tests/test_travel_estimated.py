@@ -338,6 +338,31 @@ def test_detour_around_fjord(model: EstimatedTravel, district: District) -> None
     assert np.isfinite(tm.minutes).all() and tm.minutes[0, 1] == tm.minutes[1, 0]
 
 
+def test_a_leg_does_not_depend_on_the_other_points(model: EstimatedTravel, district: District) -> None:
+    """A plan's legs rebuilt over another set of places (a checker, a revision) come out the same.
+
+    Two places off the towns with Mariager Fjord between them, alone and among
+    every town plus places scattered over the land around the fjord.
+    """
+    from mobilstation.geo.projection import geometry_to_metric, to_wgs84_arrays
+
+    a0, b0 = _by_name(district, "Assens", "0846"), _by_name(district, "Hadsund")
+    a, b = Point("near-assens", a0.lat + 0.01, a0.lon), Point("near-hadsund", b0.lat - 0.01, b0.lon)
+    alone = model.matrix([a, b])
+    rng = np.random.default_rng(5)
+    minx, miny, maxx, maxy = geometry_to_metric(shapely.box(9.9, 56.55, 10.5, 56.85)).bounds
+    extra: list[Point] = []
+    while len(extra) < 40:
+        x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+        if any(shapely.contains_xy(c, x, y) for c in model.land.components[:2]):
+            lat, lon = to_wgs84_arrays(np.array([x]), np.array([y]))
+            extra.append(Point(f"x{len(extra)}", float(lat[0]), float(lon[0])))
+    crowd = model.matrix([*extra[:20], a, *_town_points(district), b, *extra[20:]])
+    assert alone.metres[0, 1] > 0
+    for u, v in ((a, b), (b, a)):
+        assert crowd.leg(u.id, v.id) == alone.leg(u.id, v.id)
+
+
 def test_island_without_link_raises(model: EstimatedTravel, district: District) -> None:
     aalborg = next(m for m in district.municipalities if m.code == "0851")
     parts = sorted(shapely.get_parts(aalborg.geometry), key=lambda p: -p.area)

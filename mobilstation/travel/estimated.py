@@ -9,7 +9,9 @@ from speed bands by road length. Water is crossed only on the district's
 The model is a graph whose nodes are the points plus both ends of every
 link. Two nodes on the same land mass are joined by a road edge; each link
 joins its ends with the crossing time (plus the ferry wait). A leg is the
-shortest path in this graph, so a leg across the Limfjord goes over a bridge
+shortest path in this graph that passes through no third point (it depends
+on its two ends, the land and the links only, so a plan's legs come out the
+same whichever other places a matrix is rebuilt over), so a leg across the Limfjord goes over a bridge
 or through the tunnel, Hals -> Hadsund takes the Hals-Egense ferry or the road
 via Aalborg, and every leg to Læsø takes its ferry.
 
@@ -17,8 +19,11 @@ Why the triangle inequality holds: the road time ``f(d)`` of a road length
 ``d`` sums, over the speed bands, the part of ``d`` in each band divided by
 that band's speed. With speeds non-decreasing from band to band (validated)
 ``f`` is concave, increasing and ``f(0) = 0``, hence subadditive; the
-over-land distance is a metric, so road times are a metric and shortest paths
-through links keep it one. Rounding up (``ceil``) preserves it:
+over-land distance is a metric between places at the district's towns (the
+anchors of :mod:`mobilstation.travel.graph`), so road times are a metric and
+shortest paths through links keep it one. A place elsewhere can, rarely,
+see a detour up to about a waypoint step longer than a path through another
+place: the price of legs that do not depend on the other places. Rounding up (``ceil``) preserves it:
 ``ceil(z) <= ceil(x) + ceil(y)`` when ``z <= x + y``. Floating-point noise is
 absorbed by subtracting 1e-6 minutes before rounding.
 """
@@ -48,8 +53,8 @@ from mobilstation.travel.graph import LandMask, Located, link_length_m, link_wai
 _EPS_MIN = 1e-6  # minutes: float noise below this never rounds a leg up by a whole minute
 _TINY = 1e-9  # edge weight floor so zero-length edges stay edges in sparse graphs
 #: Bumped when the way legs are computed changes, so matrices cached by an older version are not reused
-#: (2: waypoints on narrow land).
-MODEL_REVISION = 2
+#: (2: waypoints on narrow land; 3: a leg no longer depends on the other points of the matrix).
+MODEL_REVISION = 3
 
 
 class EstimatedParams(BaseModel):
@@ -161,10 +166,15 @@ class EstimatedTravel:
     name = "estimated"
 
     def __init__(
-        self, land: BaseGeometry, links: Sequence[Link] = (), params: EstimatedParams | None = None
+        self,
+        land: BaseGeometry,
+        links: Sequence[Link] = (),
+        params: EstimatedParams | None = None,
+        anchors: Sequence[tuple[float, float]] = (),
     ) -> None:
         self.params = params or EstimatedParams()
         self.links: tuple[Link, ...] = tuple(links)
+        self.anchors: tuple[tuple[float, float], ...] = tuple((float(a), float(b)) for a, b in anchors)
         ids = [lk.id for lk in self.links]
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
@@ -181,15 +191,22 @@ class EstimatedTravel:
         except ValueError as exc:
             raise TravelError(f"land geometry: {exc}") from exc
         self._locate_links()
+        self._add_anchors()
 
     @classmethod
     def from_district(cls, district: District, params: EstimatedParams | None = None) -> EstimatedTravel:
-        """The model over the district's land (its municipalities, else its outline) and links."""
+        """The model over the district's land (its municipalities, else its outline) and links.
+
+        The district's towns anchor detours over land (see
+        :meth:`~mobilstation.travel.graph.LandMask.add_anchors`); stations are
+        left out so a scenario's own stations file does not move legs.
+        """
         if district.municipalities:
             land = shapely.union_all([m.geometry for m in district.municipalities])
         else:
             land = district.geometry
-        return cls(land, district.links, params)
+        anchors = sorted({(t.lat, t.lon) for t in district.towns})
+        return cls(land, district.links, params, anchors)
 
     # -- identity ------------------------------------------------------------
     def fingerprint(self) -> str:
@@ -200,6 +217,7 @@ class EstimatedTravel:
         h.update(json.dumps(self.params.model_dump(mode="json"), sort_keys=True).encode())
         h.update(hashlib.sha256(self._land_wkb).digest())
         h.update(links_fingerprint(self.links).encode())
+        h.update(json.dumps(self.anchors).encode())
         return h.hexdigest()
 
     def params_dict(self) -> dict[str, Any]:
@@ -242,6 +260,22 @@ class EstimatedTravel:
             float,
         ).reshape(m, 2)
         self._link_m = np.array([link_length_m(lk) for lk in self.links], float)
+
+    def _add_anchors(self) -> None:
+        """The anchors and the link ends, moved onto their land, become fixed waypoints of the mask."""
+        if self.anchors:
+            ax, ay = to_metric_arrays([a[0] for a in self.anchors], [a[1] for a in self.anchors])
+            loc = self.land.locate(ax, ay, self.params.point_snap_m)
+            ax, ay, _ = self._onto_land(ax, ay, loc)
+            acomp = loc.comp
+        else:
+            ax = ay = np.zeros(0)
+            acomp = np.zeros(0, dtype=np.int64)
+        self.land.add_anchors(
+            np.concatenate([ax, self._lx]),
+            np.concatenate([ay, self._ly]),
+            np.concatenate([acomp, self._lcomp]),
+        )
 
     def _onto_land(
         self, x: np.ndarray, y: np.ndarray, loc: Located
@@ -325,7 +359,8 @@ class EstimatedTravel:
         without ``leg_overhead_min``), ``kind`` ("road" or the link kind) and
         ``link`` (link id or None). Every road edge between two nodes on the
         same land mass is present, so shortest paths in it are the legs of
-        :meth:`matrix`.
+        :meth:`matrix` (between places at anchors, where road legs are a
+        metric; :meth:`matrix` never routes a leg through a third point).
         """
         t, mtr, _ = self._prepare(points)
         names = [p.id for p in points] + [f"{lk.id}:{e}" for lk in self.links for e in ("a", "b")]
@@ -364,18 +399,19 @@ class EstimatedTravel:
         m = len(self.links)
         big_n = n + 2 * m
 
-        # Skeleton graph (networkx): points <-> link ends and link end <-> link end by road,
-        # plus the links. Road legs form a metric within a land mass, so another point in
-        # the middle never shortens a leg: the only shortcuts are links, and a shortest
-        # path is either the direct road edge or goes through link ends.
+        # Skeleton graph (networkx): points -> link ends, link end <-> link end and link
+        # ends -> points by road, plus the links. Each point is two nodes, one leaving
+        # (0..n-1) and one arriving (big_n..big_n+n-1), so no path passes through a third
+        # point: a leg is the direct road edge or goes through link ends, and never depends
+        # on which other points are in the matrix.
         link_edge: dict[tuple[int, int], int] = {}
         g = nx.DiGraph()
-        g.add_nodes_from(range(big_n))
+        g.add_nodes_from(range(big_n + n))
         ends = np.arange(n, big_n)
         for e in ends.tolist():
             for u in np.flatnonzero(np.isfinite(t[e])).tolist():
                 if u != e:
-                    g.add_edge(e, u, minutes=max(float(t[e, u]), _TINY))
+                    g.add_edge(e, u if u >= n else big_n + u, minutes=max(float(t[e, u]), _TINY))
             for u in np.flatnonzero(np.isfinite(t[:n, e])).tolist():
                 g.add_edge(u, e, minutes=max(float(t[u, e]), _TINY))
         for k in range(m):
@@ -384,12 +420,12 @@ class EstimatedTravel:
                 if not g.has_edge(u, v) or tm < g[u][v]["minutes"]:
                     g.add_edge(u, v, minutes=max(float(tm), _TINY))
                     link_edge[(u, v)] = k
-        adj = nx.to_scipy_sparse_array(g, nodelist=range(big_n), weight="minutes", format="csr")
+        adj = nx.to_scipy_sparse_array(g, nodelist=range(big_n + n), weight="minutes", format="csr")
         via, pred = dijkstra(adj, directed=True, indices=np.arange(n), return_predecessors=True)
 
         direct = t[:n, :n]
-        use_via = via[:, :n] < direct - 1e-9
-        total = np.where(use_via, via[:, :n], direct)
+        use_via = via[:, big_n:] < direct - 1e-9
+        total = np.where(use_via, via[:, big_n:], direct)
         np.fill_diagonal(total, 0.0)
         np.fill_diagonal(use_via, False)
         return t, mtr, via, pred, use_via, total, link_edge
@@ -446,7 +482,7 @@ class EstimatedTravel:
                     end_links[e] = tuple(link_ids[k] for k in used)
                     end_ferry[e] = any(link_is_ferry[k] for k in used)
             js = np.flatnonzero(use_via[i])
-            us = row_pred[js]
+            us = row_pred[n + 2 * m + js]  # the arriving node of each point j
             from_end = us >= n
             jf, uf = js[from_end], us[from_end] - n
             metres[i, jf] = end_m[uf] + mtr[uf + n, jf]
@@ -454,8 +490,8 @@ class EstimatedTravel:
             links.update(
                 ((i, j), end_links[u]) for j, u in zip(jf.tolist(), uf.tolist(), strict=True) if end_links[u]
             )
-            for j in js[~from_end].tolist():  # ties through another point: walk the path itself
-                dm, used = walk(j)
+            for j in js[~from_end].tolist():  # not reached (a point is entered from a link end only)
+                dm, used = walk(n + 2 * m + j)
                 metres[i, j] = dm
                 if used:
                     links[(i, j)] = tuple(link_ids[k] for k in used)

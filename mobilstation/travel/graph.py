@@ -14,10 +14,13 @@ as land, which is harmless where a bridge crosses it anyway.
 
 Distances within a land mass are shortest paths over land
 (:meth:`LandMask.land_distances`): a straight line when it stays on land,
-else a detour through a grid of land waypoints (so two places on either side
-of a bay are joined around its head, not declared unreachable). The result is
-closed under the triangle inequality (a true metric), which the travel models
-rely on.
+else a detour through a grid of land waypoints and fixed anchors (the
+district's towns and the link ends), so two places on either side of a bay
+are joined around its head, not declared unreachable. A distance depends on
+its two places and the mask alone, never on the other places of a matrix.
+Between places at anchors it is closed under the triangle inequality (a
+metric); a place elsewhere (an outlying point) may see a detour up to about
+a grid step longer than a path through some other place would be.
 
 All computation is in ETRS89 / UTM 32N (:data:`METRIC_CRS`, metres); input
 and output coordinates are WGS84 (:data:`STORAGE_CRS`).
@@ -222,6 +225,45 @@ class LandMask:
         self._wi, self._wj = i[ok], j[ok]
         self._wlen = np.hypot(self.wx[self._wi] - self.wx[self._wj], self.wy[self._wi] - self.wy[self._wj])
 
+    def add_anchors(self, x: np.ndarray, y: np.ndarray, comp: np.ndarray) -> None:
+        """Fixed places (a district's towns, link ends) added to the waypoints, joined to each other.
+
+        A grid a few kilometres wide zigzags around narrow land (Als, a fjord's
+        head); a leg between two towns there is better carried through the
+        towns between them. Two anchors on one land mass are joined by their
+        straight line whenever it lies on land, however long, so distances
+        between places at anchors are closed under the triangle inequality,
+        yet they stay fixed data of the mask: a leg never goes through the
+        other places asked for with it. ``comp`` < 0 (off land) is skipped.
+        """
+        x, y, comp = (np.asarray(v)[np.asarray(comp) >= 0] for v in (x, y, comp))
+        if len(x) == 0:
+            return
+        w = len(self.wx)
+        radius = WAYPOINT_RADIUS_SPACINGS * self.waypoint_spacing_m
+        if self._wtree is not None:
+            near = self._wtree.query_ball_point(np.column_stack([x, y]), radius)
+            ai = np.repeat(np.arange(len(x)), [len(v) for v in near])
+            wj = np.fromiter((j for v in near for j in v), dtype=np.int64, count=len(ai))
+        else:
+            ai = wj = np.zeros(0, dtype=np.int64)
+        same = comp[ai] == self.wcomp[wj]
+        ai, wj = ai[same], wj[same]
+        ok = self.segments_on_land(x[ai], y[ai], self.wx[wj], self.wy[wj], comp[ai])
+        ai, wj = ai[ok], wj[ok]
+        iu, ju = np.triu_indices(len(x), 1)
+        same = comp[iu] == comp[ju]
+        iu, ju = iu[same], ju[same]
+        ok = self.segments_on_land(x[iu], y[iu], x[ju], y[ju], comp[iu])
+        iu, ju = iu[ok], ju[ok]
+        self.wx = np.concatenate([self.wx, x])
+        self.wy = np.concatenate([self.wy, y])
+        self.wcomp = np.concatenate([self.wcomp, comp.astype(np.int64)])
+        self._wi = np.concatenate([self._wi, w + ai, w + iu])
+        self._wj = np.concatenate([self._wj, wj, w + ju])
+        self._wlen = np.hypot(self.wx[self._wi] - self.wx[self._wj], self.wy[self._wi] - self.wy[self._wj])
+        self._wtree = cKDTree(np.column_stack([self.wx, self.wy]))
+
     def _thin_waypoints(self, poly: BaseGeometry) -> tuple[np.ndarray, np.ndarray]:
         """Extra waypoints on land too narrow for the grid (spits, isthmuses), a quarter spacing apart.
 
@@ -253,10 +295,11 @@ class LandMask:
 
         ``comp`` is from :meth:`locate`. A pair on different land masses, or
         with no over-land path, gets ``inf``. The straight line is used when it
-        lies on (buffered) land; otherwise the shortest path through land
-        waypoints and the other places; finally the matrix is closed under the
-        triangle inequality (Floyd-Warshall within each land mass), so it is a
-        metric.
+        lies on (buffered) land; otherwise the shortest path through the land
+        waypoints and anchors (:meth:`add_anchors`) only. A pair's distance
+        depends on its two places and the mask alone, never on which other
+        places are asked for with it: a plan's legs must come out the same when the matrix is
+        rebuilt over another set of places (a checker, a revision, the cache).
         """
         x = np.asarray(x, float)
         y = np.asarray(y, float)
@@ -283,19 +326,17 @@ class LandMask:
         pos[sources] = np.arange(len(sources))
         dist[blocked_i, blocked_j] = via[pos[blocked_i], blocked_j]
         dist[blocked_j, blocked_i] = via[pos[blocked_j], blocked_i]
-        # Close under the triangle inequality within each land mass that had a detour.
-        for c in np.unique(comp[sources]):
-            members = np.flatnonzero(comp == c)
-            sub = dist[np.ix_(members, members)]
-            for k in range(len(members)):
-                np.minimum(sub, sub[:, k, None] + sub[None, k, :], out=sub)
-            dist[np.ix_(members, members)] = sub
         return dist
 
     def _via_waypoints(
         self, x: np.ndarray, y: np.ndarray, comp: np.ndarray, sources: np.ndarray
     ) -> np.ndarray:
-        """Distances (len(sources), n) over the graph places <-> waypoints <-> waypoints."""
+        """Distances (len(sources), n) from each source place over waypoints to every place.
+
+        Each place is two nodes, one that only leaves to waypoints and one
+        that only arrives from them, so no path passes through a third place:
+        a detour is the same whichever other places are in the matrix.
+        """
         n = len(x)
         w = len(self.wx)
         if self._wtree is None:
@@ -309,13 +350,14 @@ class LandMask:
         ok = self.segments_on_land(x[pi], y[pi], self.wx[wj], self.wy[wj], comp[pi])
         pi, wj = pi[ok], wj[ok]
         plen = np.hypot(x[pi] - self.wx[wj], y[pi] - self.wy[wj])
-        # node numbering: places 0..n-1, waypoints n..n+w-1; tiny offset keeps zero-length edges
+        # node numbering: places leaving 0..n-1, waypoints n..n+w-1, places arriving n+w..2n+w-1;
+        # tiny offset keeps zero-length edges
         rows = np.concatenate([pi, n + wj, n + self._wi, n + self._wj])
-        cols = np.concatenate([n + wj, pi, n + self._wj, n + self._wi])
+        cols = np.concatenate([n + wj, n + w + pi, n + self._wj, n + self._wi])
         vals = np.concatenate([plen, plen, self._wlen, self._wlen]) + 1e-6
-        graph = coo_array((vals, (rows, cols)), shape=(n + w, n + w)).tocsr()
+        graph = coo_array((vals, (rows, cols)), shape=(2 * n + w, 2 * n + w)).tocsr()
         out = dijkstra(graph, directed=True, indices=sources)
-        return np.asarray(out[:, :n])
+        return np.asarray(out[:, n + w :])
 
 
 def links_fingerprint(links: Sequence[Link]) -> str:
