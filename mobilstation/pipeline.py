@@ -155,6 +155,8 @@ def demand(resolved: ResolvedScenario, *, travel: Any = None, progress: Progress
         )
         sites = list(sites) + extra
         resolved.warnings.extend(n for n in notes if n not in resolved.warnings)
+    if resolved.stability_bonus or resolved.keep_days:
+        sites = _stability(sites, resolved.keep_days, resolved.stability_bonus)
     return Demand(
         campaigns=campaigns,incidents=incidents, hotspots=spots, requests=resolved.requests, sites=list(sites))
 
@@ -296,6 +298,30 @@ def build_plan(
     if built.campaigns:
         record.kpis["campaigns"] = campaign_progress(record, built.campaigns)
     return record
+
+
+def _stability(
+    sites: Sequence[Site], keep: dict[str, tuple[int, ...]], bonus: dict[str, float]
+) -> list[Site]:
+    """A re-plan's published visits: kept to their weekdays where they can be, worth their stability prize."""
+    from dataclasses import replace
+
+    out = []
+    for site in sites:
+        extra = bonus.get(site.id, 0.0)
+        changes: dict[str, Any] = {}
+        if extra:
+            changes = {
+                "score": round(site.score + extra, 6),
+                "breakdown": {**site.breakdown, "stability": round(extra, 6)},
+                "meta": {**site.meta, "published_days": list(keep.get(site.id, ()))},
+            }
+        if site.id in keep:
+            changes["days"] = keep[site.id]
+        if changes:
+            site = replace(site, **changes)
+        out.append(site)
+    return out
 
 
 def campaign_progress(record: PlanRecord, before: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

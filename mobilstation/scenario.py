@@ -1037,6 +1037,9 @@ class ResolvedScenario:
     warnings: list[str] = field(default_factory=list)
     memory: Any = None  # the ledger's Memory when planned with a ledger (see mobilstation.ledger)
     campaign_targets: dict[str, Any] = field(default_factory=dict)  # campaign id -> targets read from its file
+    # a re-plan (mobilstation.replan): published visits that keep their weekdays, and their stability prize
+    keep_days: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    stability_bonus: dict[str, float] = field(default_factory=dict)
 
     @property
     def file(self) -> str:

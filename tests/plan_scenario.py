@@ -235,6 +235,8 @@ def hold_to_scenario(plan: PlanRecord, resolved: ResolvedScenario) -> tuple[Plan
             want |= _rotation_rules(x, resolved)
         if made.get(x.id):
             want["weekly_max"] = want["weekly_max"] - made[x.id]
+        if x.id in resolved.keep_days:  # a re-plan keeps a published visit on its day
+            want["days"] = list(resolved.keep_days[x.id])
         got = {**x.model_dump(), "skills": sorted(x.skills)}
         out += _diff(f"site {x.id}", got, want)
         for k, val in want.items():

@@ -239,10 +239,72 @@ def simulate_command(
     err.print(f"[bold green]simulering skrevet til[/] {escape(str(out_dir))}")
 
 
+def replan_command(
+    ledger: LedgerOpt,
+    week: Annotated[str, typer.Option("--week", "-w", help="ISO week of the published plan, e.g. 2026-W49.")],
+    start: Annotated[str, typer.Option("--from", help="First day to re-plan (earlier days stay as they happened).")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output directory for the revised week.")],
+    vehicle_down: Annotated[
+        list[str] | None, typer.Option("--vehicle-down", help="VEHICLE[:FROM..TO] out of service (repeatable).")
+    ] = None,
+    link_closed: Annotated[
+        list[str] | None, typer.Option("--link-closed", help="LINK[:FROM..TO] closed, e.g. laesoefaergen.")
+    ] = None,
+    officer_absent: Annotated[
+        list[str] | None, typer.Option("--officer-absent", help="OFFICER[:FROM..TO] absent (repeatable).")
+    ] = None,
+    stability: Annotated[
+        float, typer.Option("--stability", min=0.0, help="Prize for keeping a published visit on its day.")
+    ] = 1.0,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", min=0.1)] = None,
+    work_limit: Annotated[int | None, typer.Option("--work-limit", min=1)] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Re-plan a published week from a day on after a disruption; write the revised week and its changes."""
+    from mobilstation.cli import err, handle_errors, out
+    from mobilstation.ledger.imports import parse_day
+    from mobilstation.outputs.changes import changes
+    from mobilstation.outputs.write import write_outputs
+    from mobilstation.replan import parse_disruption, replan
+
+    with handle_errors():
+        first = parse_day(start) if start else None
+        from mobilstation.ledger import open_ledger
+
+        with open_ledger(ledger, create=False) as book:
+            prev = book.latest_plan(week)
+        if prev is None:
+            from mobilstation.errors import InputError
+
+            raise InputError(f"{ledger}: uge {week} er ikke offentliggjort; intet at genplanlægge")
+        dates = [date.fromisoformat(d) for d in prev.scenario.dates]
+        assert first is not None
+        found = [parse_disruption("vehicle_down", t, dates, first) for t in vehicle_down or []]
+        found += [parse_disruption("link_closed", t, dates, first) for t in link_closed or []]
+        found += [parse_disruption("officer_absent", t, dates, first) for t in officer_absent or []]
+        result = replan(
+            ledger, week, first, found, time_limit=time_limit, seed=seed, work_limit=work_limit,
+            stability=stability, progress=None if quiet else (lambda m: err.print(f"[dim]{escape(m)}[/]")),
+        )  # fmt: skip
+        write_outputs(result.record, out_dir, previous=result.previous)
+    moved = changes(result.previous, result.record)
+    if not quiet:
+        for n in result.notes:
+            err.print(f"[yellow]bemærk:[/] {escape(n)}")
+        counts = {k: sum(1 for c in moved if c.change == k) for k in ("tilføjet", "flyttet", "aflyst")}
+        out.print(
+            f"{counts['tilføjet']} tilføjet, {counts['flyttet']} flyttet, {counts['aflyst']} aflyst; "
+            f"se {escape(str(out_dir / 'aendringer.html'))}"
+        )
+        err.print(f"[bold green]genplan skrevet til[/] {escape(str(out_dir))}; offentliggør med publish --revise")
+
+
 def register(app: typer.Typer) -> None:
     app.command("publish")(publish_command)
     app.command("requests")(requests_command)
     app.command("simulate")(simulate_command)
+    app.command("replan")(replan_command)
     group = typer.Typer(help="The ledger of published weeks: import past visits, record what happened.")
     group.command("import")(import_command)
     group.command("record")(record_command)

@@ -60,6 +60,7 @@ BREAKDOWN_NAMES: dict[str, str] = {
     "trend": "stigende tendens",
     "recency": "tid siden sidste besøg",
     "urgency": "hast (borgerhenvendelse)",
+    "stability": "allerede offentliggjort (stabilitet)",
 }
 
 # Column headers of visits.csv / crews.csv / hours.csv and the schedule sheets.

@@ -96,6 +96,11 @@ def write_outputs(
             district = _load_district(plan)
         step("plan.gpkg")
         write_gpkg(plan, tmp / "plan.gpkg", district=district)
+        if previous is not None:
+            from mobilstation.outputs.changes import CHANGES_CSV, CHANGES_HTML, write_changes
+
+            step(f"{CHANGES_CSV}, {CHANGES_HTML}")
+            write_changes(previous, plan, tmp)
         if maps:
             from mobilstation.outputs.maps import write_maps
 

@@ -1,0 +1,417 @@
+"""Mid-week re-planning: keep what is done, re-plan the rest under a disruption, change as little as it can.
+
+A van breaks down, the Læsø ferry is cancelled, an officer calls in sick.
+:func:`replan` starts from the week's published plan in the ledger:
+
+* **Before ``from``** everything stays as it happened: those routes, shifts
+  and patrol hours are copied from the published plan (stops marked
+  ``locked``); visits the ledger records as cancelled stay cancelled.
+* **From ``from``** the remaining days are planned again, through the same
+  pipeline as any week, with what the first days achieved taken off: the
+  quotas (visits, mobile and patrol hours already made), the officers'
+  hours (time already worked), the sites' weekly maxima, requests and
+  campaign targets already served.
+* **Stability.** A published visit on a remaining day keeps its day when it
+  still can (the site may only be visited that day) and is worth the
+  scenario's ``stability`` weight on top of its score, so the new plan keeps
+  it unless keeping it costs more than a changed visit is worth. A visit
+  whose day the disruption hits (its van down, its ferry closed) may move
+  to any remaining day with half that weight.
+* **Disruptions**: ``vehicle_down`` (the van works on no day of its period),
+  ``officer_absent`` (no shift in the period; absent for the rest of the
+  week, the officer is not planned at all), ``link_closed`` (the bridge or
+  ferry is left out of the travel model for the re-planned days: places
+  only it reaches cannot be visited; this is conservative when the link
+  reopens before the week ends, and the note says so).
+
+The result is a complete plan record of the whole week (``solver.method``
+is ``replan``; KPIs recomputed over the merged week), ready for ``publish
+--revise``; :func:`changes` lists what moved for the crews and leaders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from mobilstation.errors import InputError
+from mobilstation.outputs.changes import Change, changes
+from mobilstation.plan import PlanRecord, Stop
+
+__all__ = ["Change", "Disruption", "ReplanResult", "changes", "parse_disruption", "replan"]
+
+Progress = Callable[[str], None]
+DisruptionKind = Literal["vehicle_down", "link_closed", "officer_absent"]
+_OPTION = {"vehicle_down": "--vehicle-down", "link_closed": "--link-closed", "officer_absent": "--officer-absent"}
+
+
+@dataclass(frozen=True)
+class Disruption:
+    """One event: ``subject`` (vehicle, link or officer id) out from ``first`` to ``last`` (inclusive)."""
+
+    kind: DisruptionKind
+    subject: str
+    first: date
+    last: date
+
+    def covers(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+
+@dataclass
+class ReplanResult:
+    record: PlanRecord
+    previous: PlanRecord
+    disruptions: list[Disruption]
+    notes: list[str]
+
+
+def parse_disruption(kind: DisruptionKind, text: str, dates: list[date], start: date) -> Disruption:
+    """``bil2`` or ``bil2:2026-12-02..2026-12-04`` (dates ISO or dd-mm-yyyy); default ``start`` to the week's end."""
+    from mobilstation.tabular import parse_date
+
+    subject, sep, period = text.partition(":")
+    subject = subject.strip()
+    if not subject:
+        raise InputError(f"{_OPTION[kind]} {text!r}: expected ID or ID:FROM..TO")
+    first, last = start, dates[-1]
+    if sep:
+        a, dots, b = period.partition("..")
+        try:
+            first = parse_date(a, where=_OPTION[kind])
+            last = parse_date(b, where=_OPTION[kind]) if dots else first
+        except InputError as exc:
+            raise InputError(f"{_OPTION[kind]} {text!r}: {exc}") from None
+        if last < first:
+            raise InputError(f"{_OPTION[kind]} {text!r}: the period ends before it starts")
+    return Disruption(kind, subject, first, last)
+
+
+def _check_subjects(disruptions: Iterable[Disruption], resolved: Any, dates: list[date]) -> None:
+    vehicles = {v.id for v in resolved.vehicles}
+    links = {lk.id for lk in resolved.district.links}
+    officers = {o.id for o in resolved.officers}
+    for d in disruptions:
+        known = {"vehicle_down": vehicles, "link_closed": links, "officer_absent": officers}[d.kind]
+        if d.subject not in known:
+            raise InputError(
+                f"{_OPTION[d.kind]} {d.subject!r}: ukendt id (kendte: {', '.join(sorted(known)) or 'ingen'})"
+            )
+        if d.last < dates[0] or d.first > dates[-1] + timedelta(days=6):
+            raise InputError(f"{_OPTION[d.kind]} {d.subject}: perioden {d.first}..{d.last} ligger uden for ugen")
+
+
+def replan(
+    ledger: str,
+    iso_week: str,
+    start: date,
+    disruptions: list[Disruption],
+    *,
+    time_limit: float | None = None,
+    seed: int | None = None,
+    work_limit: int | None = None,
+    stability: float = 1.0,
+    progress: Progress | None = None,
+    record_disruptions: bool = True,
+) -> ReplanResult:
+    """Re-plan ``iso_week`` from ``start`` under ``disruptions`` (see the module docstring)."""
+    from mobilstation.api import load_scenario
+    from mobilstation.ledger import open_ledger
+    from mobilstation.ledger.inputs import with_memory
+    from mobilstation.pipeline import build_plan
+    from mobilstation.scenario import resolve
+
+    with open_ledger(ledger, create=False) as book:
+        previous = book.latest_plan(iso_week)
+        if previous is None:
+            raise InputError(f"{book.label}: uge {iso_week} er ikke offentliggjort; intet at genplanlægge")
+        memory = book.memory(iso_week)
+        ledger_visits = book.visits(iso_week)
+    dates = [date.fromisoformat(d) for d in previous.scenario.dates]
+    if not (dates[0] <= start <= dates[-1]):
+        raise InputError(f"--from {start}: ligger uden for ugens planlagte dage ({dates[0]}..{dates[-1]})")
+    if previous.scenario.spec is None:
+        raise InputError(f"uge {iso_week}: den offentliggjorte plan har ikke sit scenarie med; planlæg ugen igen")
+    remaining = [d for d in dates if d >= start]
+    spec = dict(previous.scenario.spec)
+    full = load_scenario(spec)
+    resolved_full = resolve(full)
+    _check_subjects(disruptions, resolved_full, dates)
+
+    partial = full.model_copy(update={"days": [d.isoweekday() for d in remaining]})
+    resolved = resolve(partial)
+    notes: list[str] = [f"genplanlagt fra {start.isoformat()} efter: " + ", ".join(
+        f"{d.kind} {d.subject} {d.first}..{d.last}" for d in disruptions) if disruptions else
+        f"genplanlagt fra {start.isoformat()}"]  # fmt: skip
+
+    # -- what happened before `start`
+    cancelled = {(v.site_id, v.date.isoformat()) for v in ledger_visits if v.state == "cancelled"}
+    past_routes = []
+    for r in previous.routes:
+        if date.fromisoformat(r.date) >= start:
+            continue
+        stops = [
+            Stop(**{**st.model_dump(), "locked": True}) for st in r.stops if (st.site_id, r.date) not in cancelled
+        ]
+        if len(stops) != len(r.stops):
+            notes.append(f"{r.id}: {len(r.stops) - len(stops)} besøg aflyst ifølge ledgeren")
+            stops = [Stop(**{**st.model_dump(), "locked": True}) for st in r.stops]  # the record keeps the route drivable
+        past_routes.append(r.model_copy(update={"stops": stops}))
+    made: dict[str, int] = dict(memory.made_in_week)
+    for r in past_routes:
+        for st in r.stops:
+            if (st.site_id, r.date) not in cancelled:
+                made[st.site_id] = made.get(st.site_id, 0) + 1
+    closed = dict(memory.closed_requests)
+    done = {k: set(v) for k, v in memory.campaign_done.items()}
+    sites_prev = {s.id: s for s in previous.sites}
+    for r in past_routes:
+        for st in r.stops:
+            s = sites_prev.get(st.site_id)
+            if s is None or (st.site_id, r.date) in cancelled:
+                continue
+            if "request_id" in s.meta:
+                closed[str(s.meta["request_id"])] = "served"
+            if s.meta.get("campaign"):
+                done.setdefault(s.meta["campaign"], set()).add(str(s.meta.get("target_id")))
+    memory = replace(memory, made_in_week=made, closed_requests=closed, campaign_done=done)
+
+    # -- the disruption
+    resolved = _apply_disruptions(resolved, disruptions, remaining, notes)
+
+    # -- what the first days achieved comes off the quotas and the officers' hours
+    resolved = _less_what_is_done(resolved, previous, start)
+
+    # -- stability: published visits on the remaining days keep their day, with a prize for it
+    keep: dict[str, tuple[int, ...]] = {}
+    bonus: dict[str, float] = {}
+    down = {d.subject: d for d in disruptions if d.kind == "vehicle_down"}
+    closed_links = {d.subject: d for d in disruptions if d.kind == "link_closed"}
+    for r in previous.routes:
+        day = date.fromisoformat(r.date)
+        if day < start:
+            continue
+        for i, st in enumerate(r.stops):
+            legs = r.legs[i : i + 2] if r.legs else []
+            hit = (r.vehicle_id in down and down[r.vehicle_id].covers(day)) or any(
+                lk in closed_links and closed_links[lk].covers(day) for leg in legs for lk in leg.links
+            )
+            if hit:
+                bonus[st.site_id] = max(bonus.get(st.site_id, 0.0), stability / 2)
+                keep.pop(st.site_id, None) if st.site_id not in keep else None
+            else:
+                keep[st.site_id] = tuple(sorted({*keep.get(st.site_id, ()), day.isoweekday()}))
+                bonus[st.site_id] = stability
+    # a site visited before `start` keeps its spacing from that visit on the remaining days
+    last_made: dict[str, date] = {}
+    for r in past_routes:
+        for st in r.stops:
+            if (st.site_id, r.date) not in cancelled:
+                last_made[st.site_id] = max(last_made.get(st.site_id, start), date.fromisoformat(r.date))
+    for sid, day in last_made.items():
+        gap = sites_prev[sid].min_gap_days if sid in sites_prev else 0
+        allowed = tuple(d.isoweekday() for d in remaining if (d - day).days >= max(gap, 1))
+        if sid in keep:
+            allowed = tuple(d for d in keep[sid] if d in allowed)
+        if gap and len(allowed) < len(remaining):
+            keep[sid] = allowed or (8,)  # no day left: not again this week
+    resolved = replace(resolved, keep_days=keep, stability_bonus=bonus)
+    resolved = with_memory(resolved, memory)
+
+    if progress:
+        progress("genplanlægger de resterende dage")
+    future = build_plan(resolved, time_limit=time_limit, seed=seed, work_limit=work_limit, progress=progress)
+    record = _merge(previous, future, past_routes, start, resolved_full, notes)
+    if record_disruptions:
+        with open_ledger(ledger, create=False) as book:
+            for d in disruptions:
+                book.add_disruption(iso_week, d.kind, d.subject, d.first, d.last, note=f"genplan fra {start}")
+    return ReplanResult(record=record, previous=previous, disruptions=disruptions, notes=notes)
+
+
+def _apply_disruptions(resolved: Any, disruptions: list[Disruption], remaining: list[date], notes: list[str]) -> Any:
+    vehicles = []
+    for v in resolved.vehicles:
+        out = [d for d in disruptions if d.kind == "vehicle_down" and d.subject == v.id]
+        if out:
+            allowed = v.days or tuple(d.isoweekday() for d in remaining)
+            days = tuple(
+                wd for wd in allowed
+                if not any(d.covers(x) for d in out for x in remaining if x.isoweekday() == wd)
+            )  # fmt: skip
+            if not days:
+                notes.append(f"{v.id} er ude af drift resten af ugen")
+                continue
+            v = v.model_copy(update={"days": days})
+        vehicles.append(v)
+    officers = []
+    for o in resolved.officers:
+        out = [d for d in disruptions if d.kind == "officer_absent" and d.subject == o.id]
+        if out:
+            days = tuple(
+                wd for wd in o.available_days
+                if not any(d.covers(x) for d in out for x in remaining if x.isoweekday() == wd)
+            )  # fmt: skip
+            if not days:
+                notes.append(f"{o.id} er fraværende resten af ugen")
+                continue
+            o = o.model_copy(update={"available_days": days})
+        officers.append(o)
+    district = resolved.district
+    shut = {d.subject for d in disruptions if d.kind == "link_closed"}
+    if shut:
+        district = replace(district, links=tuple(lk for lk in district.links if lk.id not in shut))
+        for d in disruptions:
+            if d.kind == "link_closed" and d.last < remaining[-1]:
+                notes.append(
+                    f"{d.subject} er lukket {d.first}..{d.last}; genplanen holder den lukket alle de resterende "
+                    "dage (steder kun den når, besøges ikke i denne uge)"
+                )
+    return replace(resolved, vehicles=vehicles, officers=officers, district=district)
+
+
+def _less_what_is_done(resolved: Any, previous: PlanRecord, start: date) -> Any:
+    """Quotas and officers' hours less what the days before ``start`` achieved."""
+    visits: dict[str, int] = {}
+    mobile: dict[str, float] = {}
+    patrol: dict[str, float] = {}
+    sites = {s.id: s for s in previous.sites}
+    for r in previous.routes:
+        if date.fromisoformat(r.date) >= start:
+            continue
+        for st in r.stops:
+            code = sites[st.site_id].municipality_code
+            visits[code] = visits.get(code, 0) + 1
+            mobile[code] = mobile.get(code, 0.0) + (st.end - st.start) / 60
+    for h in previous.hours:
+        if h.date is not None and date.fromisoformat(h.date) < start:
+            patrol[h.municipality_code] = patrol.get(h.municipality_code, 0.0) + h.minutes / 60
+    quotas = []
+    for q in resolved.quotas:
+        m, p = mobile.get(q.municipality, 0.0), patrol.get(q.municipality, 0.0)
+        quotas.append(
+            q.model_copy(
+                update={
+                    "min_visits": max(0, q.min_visits - visits.get(q.municipality, 0)),
+                    "min_mobile_hours": round(max(0.0, q.min_mobile_hours - m), 3),
+                    "min_patrol_hours": round(max(0.0, q.min_patrol_hours - p), 3),
+                    "min_hours": round(max(0.0, q.min_hours - m - p), 3),
+                }
+            )
+        )
+    worked: dict[str, int] = {}
+    for o in previous.officers:
+        for sh in o.shifts:
+            if date.fromisoformat(sh.date) < start:
+                worked[o.id] = worked.get(o.id, 0) + (sh.end - sh.start)
+    share = resolved.scenario.week_settings.admin_share
+    officers = []
+    for o in resolved.officers:
+        if worked.get(o.id):
+            left = max(0.0, o.weekly_hours - worked[o.id] / 60 / max(1e-9, 1 - share))
+            o = o.model_copy(update={"weekly_hours": round(left, 4)})
+        officers.append(o)
+    return replace(resolved, quotas=quotas, officers=officers)
+
+
+def _merge(
+    previous: PlanRecord, future: PlanRecord, past_routes: list[Any], start: date, full: Any, notes: list[str]
+) -> PlanRecord:
+    """The whole week: the published days before ``start`` and the re-planned ones, KPIs over both."""
+    from mobilstation.demand.site import Site
+    from mobilstation.optimize.kpis import week_kpis
+
+    routes = sorted(past_routes + list(future.routes), key=lambda r: (r.date, r.vehicle_id))
+    visited_before = {st.site_id for r in past_routes for st in r.stops}
+    have = {s.id for s in future.sites}
+    published = {s.id: s for s in previous.sites}
+    # a site's rules are the week's, not the re-plan's (kept days, maxima less what was made)
+    sites = [
+        s.model_copy(update={"days": published[s.id].days, "weekly_max": published[s.id].weekly_max})
+        if s.id in published
+        else s
+        for s in future.sites
+    ]
+    sites += [s for s in previous.sites if s.id in visited_before and s.id not in have]
+    by_officer = {o.id: o for o in future.officers}
+    officers = []
+    for o in previous.officers:
+        past = [sh for sh in o.shifts if date.fromisoformat(sh.date) < start]
+        later = list(by_officer[o.id].shifts) if o.id in by_officer else []
+        officers.append(o.model_copy(update={"shifts": past + later}))
+    hours = [h for h in previous.hours if h.date is not None and date.fromisoformat(h.date) < start]
+    hours += list(future.hours)
+    unvisited = [u for u in future.unvisited if u.site_id not in visited_before]
+    municipalities = {m.code: (m.name, m.population) for m in previous.municipalities}
+    site_objs = [
+        Site(
+            id=s.id, name=s.name, kind=s.kind, municipality_code=s.municipality_code, lat=s.lat, lon=s.lon,
+            service_min=s.service_min, windows=tuple((a, b) for a, b in s.windows), score=s.score,
+            breakdown=dict(s.breakdown), days=tuple(s.days), weekly_max=s.weekly_max,
+            min_gap_days=s.min_gap_days, mandatory=s.mandatory,
+            deadline=date.fromisoformat(s.deadline) if s.deadline else None, skills=frozenset(s.skills),
+            population=s.population, synthetic=s.synthetic, meta=dict(s.meta),
+        )
+        for s in sites
+    ]  # fmt: skip
+    scale = int(future.kpis.get("prize_scale", 1000) or 1000)
+    rules = previous.rules
+    repeat = float(getattr(rules, "repeat_value", None) or 0.5)
+    count: dict[str, int] = {}
+    for r in routes:
+        for st in r.stops:
+            count[st.site_id] = count.get(st.site_id, 0) + 1
+    score = {s.id: s.score for s in sites}
+    objective = 0
+    for sid, n in count.items():
+        prize = round(max(score.get(sid, 0.0), 0.0) * scale)
+        objective += sum(round(prize * repeat**k) for k in range(n))
+    kpis = dict(future.kpis)
+    kpis.update(
+        week_kpis(
+            routes=routes,
+            hours=hours,
+            sites=site_objs,
+            municipalities=municipalities,
+            quotas=full.quotas,
+            objective=objective / scale,
+            upper_bound=None,
+            solve_seconds=float(future.kpis.get("solve_seconds") or 0.0),
+            time_limit_s=future.kpis.get("time_limit_s"),
+            unvisited=unvisited,
+        )
+    )
+    kpis.update(
+        routes_used=sum(1 for r in routes if r.stops),
+        routes_planned=len(routes),
+        objective_prize=objective,
+        prize_scale=scale,
+        bound_method="none (re-plan: no bound for the merged week)",
+        gap=None,
+    )
+    if "campaigns" in future.kpis:
+        kpis["campaigns"] = future.kpis["campaigns"]
+    solver = dict(future.solver) | {"method": "replan", "replanned_from": start.isoformat()}
+    scenario = previous.scenario.model_copy(
+        update={"seed": future.scenario.seed, "time_limit_s": future.scenario.time_limit_s,
+                "work_limit": future.scenario.work_limit, "ledger": future.scenario.ledger}
+    )  # fmt: skip
+    # the week's own description (vehicles, quotas, stations, links, rules) is the published one
+    return previous.model_copy(
+        update={
+            "generated_at": future.generated_at,
+            "hotspots": future.hotspots,
+            "synthetic_inputs": future.synthetic_inputs,
+            "scenario": scenario,
+            "routes": routes,
+            "sites": sites,
+            "officers": officers,
+            "hours": hours,
+            "unvisited": unvisited,
+            "kpis": kpis,
+            "solver": solver,
+            "notes": list(future.notes) + notes,
+        }
+    )

@@ -1,0 +1,138 @@
+"""Mid-week re-planning from the ledger: what is done stays, the disruption holds, the changes are listed."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fixtures.quick import QUICK_SCENARIO, QUICK_SEED, QUICK_WORK_LIMIT
+from icalendar import Calendar
+from plan_checker import plan_violations
+from typer.testing import CliRunner
+
+from mobilstation.api import load_scenario
+from mobilstation.cli import app
+from mobilstation.ledger import open_ledger
+from mobilstation.outputs.changes import changes
+from mobilstation.plan import PlanRecord
+from mobilstation.scenario import resolve
+
+WED = date(2026, 12, 2)
+
+
+def run(*args: Any) -> Any:
+    return CliRunner().invoke(app, [str(a) for a in args], env={"COLUMNS": "200"})
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The quick week planned and published in a new ledger: (ledger, plan directory)."""
+    root = tmp_path_factory.mktemp("replan")
+    ledger, out = root / "ledger.db", root / "w49"
+    result = run(
+        "plan", QUICK_SCENARIO, "--out", out, "--work-limit", QUICK_WORK_LIMIT, "--seed", QUICK_SEED, "--quiet"
+    )
+    assert result.exit_code == 0, result.output
+    assert run("publish", out, "--ledger", ledger).exit_code == 0
+    return ledger, out
+
+
+@pytest.fixture(scope="module")
+def replanned(published: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    ledger, _ = published
+    out = tmp_path_factory.mktemp("replan-out") / "w49b"
+    result = run(
+        "replan", "--ledger", ledger, "--week", "2026-W49", "--from", "2026-12-02",
+        "--vehicle-down", "bil2:2026-12-02..2026-12-04", "--out", out,
+        "--work-limit", QUICK_WORK_LIMIT, "--seed", QUICK_SEED,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _visits(p: PlanRecord, before: date | None = None, after: date | None = None) -> set[tuple[str, ...]]:
+    return {
+        (r.vehicle_id, r.date, st.site_id, str(st.start))
+        for r in p.routes
+        for st in r.stops
+        if (before is None or date.fromisoformat(r.date) < before)
+        and (after is None or date.fromisoformat(r.date) >= after)
+    }
+
+
+def test_a_van_down_from_wednesday(published: tuple[Path, Path], replanned: Path) -> None:
+    ledger, w49 = published
+    old, new = PlanRecord.read(w49), PlanRecord.read(replanned)
+    assert _visits(new, before=WED) == _visits(old, before=WED)  # Monday and Tuesday as they happened
+    assert all(st.locked for r in new.routes if date.fromisoformat(r.date) < WED for st in r.stops)
+    assert not [r.id for r in new.routes if r.vehicle_id == "bil2" and date.fromisoformat(r.date) >= WED and r.stops]
+    assert new.solver["method"] == "replan" and new.scenario.dates == old.scenario.dates
+    # held to the week's own scenario: every rule, the travel, the KPIs recomputed
+    assert plan_violations(new, resolve(load_scenario(new.scenario.spec))) == []
+    # quotas met again where possible; a shortfall is named in the KPIs
+    rows = {row["municipality"]: row for row in new.kpis["quotas"]}
+    assert rows and all(isinstance(row["met"], bool) for row in rows.values())
+    for code, row in rows.items():  # met, or the shortfall is visible in the row itself
+        assert row["met"] == (row["visits"] >= row["min_visits"] and row["hours"] + 1e-6 >= row["min_hours"]), code
+    # the change set says what moved, and only that
+    found = changes(old, new)
+    csv_rows = (replanned / "changes.csv").read_text(encoding="utf-8-sig").strip().splitlines()[1:]
+    assert len(csv_rows) == len(found) > 0
+    kept = _visits(old, after=WED) & _visits(new, after=WED)
+    assert kept, "the re-plan keeps published visits where it can"
+    html = (replanned / "aendringer.html").read_text(encoding="utf-8")
+    assert "Ændringer i ugeplanen, uge 2026-W49" in html and "aflyst" in html
+    with open_ledger(ledger) as book:
+        (d,) = book.disruptions("2026-W49")
+    assert (d.kind, d.subject, d.date_from, d.date_to) == ("vehicle_down", "bil2", WED, date(2026, 12, 4))
+
+
+def test_calendars_cancel_what_was_dropped(published: tuple[Path, Path], replanned: Path) -> None:
+    _, w49 = published
+
+    def events(path: Path) -> dict[str, Any]:
+        cal = Calendar.from_ical(path.read_bytes())
+        return {str(e["UID"]): e for e in cal.walk("VEVENT")}
+
+    old, new = events(w49 / "calendars" / "bil2.ics"), events(replanned / "calendars" / "bil2.ics")
+    dropped = [uid for uid in old if "2026-12-0" in uid and uid.split("/")[1] >= "2026-12-02"]
+    assert dropped
+    for uid in dropped:
+        assert str(new[uid].get("STATUS")) == "CANCELLED" and int(new[uid]["SEQUENCE"]) > int(old[uid].get("SEQUENCE", 0))
+    monday = [uid for uid in old if uid.split("/")[1] < "2026-12-02"]
+    assert monday and all(new[uid].to_ical() == old[uid].to_ical() for uid in monday)
+
+
+def test_the_same_replan_twice_gives_the_same_plan(published: tuple[Path, Path], tmp_path: Path) -> None:
+    from mobilstation.replan import Disruption, replan
+
+    ledger, _ = published
+    down = [Disruption("vehicle_down", "bil2", WED, date(2026, 12, 4))]
+    a = replan(str(ledger), "2026-W49", WED, down, work_limit=QUICK_WORK_LIMIT, seed=QUICK_SEED, record_disruptions=False)
+    b = replan(str(ledger), "2026-W49", WED, down, work_limit=QUICK_WORK_LIMIT, seed=QUICK_SEED, record_disruptions=False)
+    assert _visits(a.record) == _visits(b.record)
+    assert [o.shifts for o in a.record.officers] == [o.shifts for o in b.record.officers]
+
+
+def test_bad_replans_exit_2_and_leave_the_ledger_alone(published: tuple[Path, Path], tmp_path: Path) -> None:
+    ledger, _ = published
+    base = ["replan", "--ledger", ledger, "--out", tmp_path / "x", "--work-limit", "50"]
+    cases = [
+        (["--week", "2026-W51", "--from", "2026-12-16"], "ikke offentliggjort"),
+        (["--week", "2026-W49", "--from", "2026-12-09"], "uden for ugens"),
+        (["--week", "2026-W49", "--from", "2026-12-02", "--vehicle-down", "bil9"], "bil9"),
+        (["--week", "2026-W49", "--from", "2026-12-02", "--link-closed", "broen"], "broen"),
+        (["--week", "2026-W49", "--from", "2026-12-02", "--officer-absent", "LB99:2026-12-03"], "LB99"),
+        (["--week", "2026-W49", "--from", "2026-12-02", "--vehicle-down", "bil2:2026-12-04..2026-12-02"], "ends"),
+    ]
+    with open_ledger(ledger) as book:
+        before = len(book.disruptions()), len(book.publications())
+    for extra, needle in cases:
+        result = run(*base, *extra)
+        assert result.exit_code == 2, (extra, result.output)
+        assert needle in result.output, (needle, result.output)
+        assert not (tmp_path / "x").exists()
+    with open_ledger(ledger) as book:
+        assert (len(book.disruptions()), len(book.publications())) == before
