@@ -152,6 +152,9 @@ def demand(resolved: ResolvedScenario, *, travel: Any = None, progress: Progress
             municipality_of=municipality_of,
             done=memory.campaign_done if memory is not None else {},
             targets=resolved.campaign_targets,
+            area_names={
+                str(x.meta["hotspot_id"]): x.name for x in sites if x.kind == "neighbourhood" and "hotspot_id" in x.meta
+            },
         )
         sites = list(sites) + extra
         resolved.warnings.extend(n for n in notes if n not in resolved.warnings)

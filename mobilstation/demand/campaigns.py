@@ -187,7 +187,9 @@ def read_targets(path: str | Path) -> list[CampaignTarget]:
     return out
 
 
-def _triggered(spec: CampaignSpec, hotspots: Any, iso_week: str) -> list[CampaignTarget]:
+def _triggered(
+    spec: CampaignSpec, hotspots: Any, iso_week: str, area_names: Mapping[str, str]
+) -> list[CampaignTarget]:
     trig = spec.trigger
     assert trig is not None
     if hotspots is None or not len(hotspots.areas):
@@ -201,7 +203,7 @@ def _triggered(spec: CampaignSpec, hotspots: Any, iso_week: str) -> list[Campaig
             out.append(
                 CampaignTarget(
                     id=str(row.id),
-                    name=f"Borgermøde om indbrud ({row.id})",
+                    name=area_names.get(str(row.id), f"indbrudsområde {row.id}"),
                     lat=float(row.centre_lat),
                     lon=float(row.centre_lon),
                     deadline_week=deadline,
@@ -220,6 +222,7 @@ def campaign_sites(
     municipality_of: Any,
     done: Mapping[str, Collection[str]],
     targets: Mapping[str, list[CampaignTarget]],
+    area_names: Mapping[str, str] | None = None,
 ) -> tuple[list[Site], dict[str, dict[str, Any]], list[str]]:
     """The week's campaign sites, each campaign's progress, and notes.
 
@@ -227,7 +230,8 @@ def campaign_sites(
     campaigns find theirs in ``hotspots``). ``done``: campaign id -> target
     ids the ledger records as done or planned in another week.
     ``municipality_of(lon, lat)`` gives a point's municipality code (None
-    outside the district: left out with a note).
+    outside the district: left out with a note). ``area_names``: hotspot id
+    -> the name of its neighbourhood (``Indbrudsområde Hals``), for meetings.
     """
     from mobilstation.demand.sites import ascii_id
 
@@ -238,7 +242,11 @@ def campaign_sites(
     for spec in specs:
         if spec.start_week is not None and monday < _monday(spec.start_week):
             continue
-        items = targets.get(spec.id, []) if spec.targets is not None else _triggered(spec, hotspots, iso_week)
+        items = (
+            targets.get(spec.id, [])
+            if spec.targets is not None
+            else _triggered(spec, hotspots, iso_week, area_names or {})
+        )
         finished = set(done.get(spec.id, ()))
         deadline_week = spec.deadline_week
         start = _monday(spec.start_week) if spec.start_week else None

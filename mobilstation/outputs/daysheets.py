@@ -227,7 +227,7 @@ def _route_sheet(plan: PlanRecord, route: Route) -> str:
         else ""
     )
     # long days shrink so the day stays on its one page
-    compact = " compact dense" if len(route.stops) > 9 else " compact" if len(route.stops) > 6 else ""
+    compact = " compact dense" if len(route.stops) > 7 else " compact" if len(route.stops) > 4 else ""
     return (
         f"<section class='sheet vehicle-day{compact}' data-route='{_e(route.id)}'>"
         f"<h1>{_e(vname)} \u2013 {_e(L.day_date(route.date))}</h1>"
