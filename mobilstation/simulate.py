@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from mobilstation._io import atomic_write_bytes, atomic_write_text
-from mobilstation.errors import InputError
+from mobilstation.errors import InputError, PlanFailed
 from mobilstation.ledger.store import iso_week_of, week_monday
 from mobilstation.plan import PlanRecord
 
@@ -59,6 +59,7 @@ COLUMNS = (
     "visits",
     "visits_cancelled",
     "objective",
+    "status",
 )
 
 
@@ -77,6 +78,7 @@ class SimulationWeek:
     visits: int
     visits_cancelled: int
     objective: float
+    status: str = "ok"
 
 
 @dataclass
@@ -113,6 +115,13 @@ class _Tracker:
                 if site.kind == "request" and "request_id" in site.meta:
                     rid = str(site.meta["request_id"])
                     self.request_served.setdefault(rid, date.fromisoformat(r.date))
+
+    def failed(self, k: int, week: str, why: str) -> SimulationWeek:
+        """The figures of a week that could not be planned: nothing visited, every wait one week longer."""
+        empty = PlanRecord.model_construct(routes=[], sites=[], kpis={})
+        row = self.figures(k, week, empty, 0)
+        row.status = f"ingen plan: {why}"
+        return row
 
     def figures(self, k: int, week: str, record: PlanRecord, cancelled: int) -> SimulationWeek:
         end = week_monday(week) + timedelta(days=6)
@@ -235,14 +244,22 @@ def _run(
         }
         overrides["incidents.file"] = None
         overrides["incidents.synthetic"] = dict(synthetic_params, seed=seed)
-        result = api.plan(
-            scenario,
-            time_limit=time_limit,
-            seed=seed,
-            work_limit=work_limit,
-            overrides=overrides,
-            ledger=ledger,
-        )
+        try:
+            result = api.plan(
+                scenario,
+                time_limit=time_limit,
+                seed=seed,
+                work_limit=work_limit,
+                overrides=overrides,
+                ledger=ledger,
+            )
+        except PlanFailed as exc:
+            # a week with no feasible plan is a finding of the simulation, not the end of it
+            why = "; ".join([exc.args[0] if exc.args else "", *exc.violations[:2]])
+            if progress:
+                progress(f"{week} ({label}): ingen plan: {why}")
+            rows.append(tracker.failed(k, week, why))
+            continue
         record = result.record
         result.save(out / week, maps=maps)
         cancelled = _cancelled(record, cancel_share, rng)

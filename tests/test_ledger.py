@@ -423,3 +423,39 @@ def test_a_bad_campaign_file_is_bad_input(tmp_path: Path) -> None:
     result = run("validate", scenario)
     assert result.exit_code == 2, result.output
     assert "shops.csv" in result.output and "row 2" in result.output and "lon" in result.output
+
+
+# -- simulate ------------------------------------------------------------------------------------
+
+
+def test_simulate_three_weeks_with_and_without_the_ledger(tmp_path: Path) -> None:
+    import csv
+
+    from mobilstation.simulate import COLUMNS
+
+    out, ledger = tmp_path / "sim", tmp_path / "sim.db"
+    result = run(
+        "simulate", QUICK_SCENARIO, "--weeks", 3, "--ledger", ledger, "--out", out,
+        "--work-limit", 100, "--seed", 3,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader((out / "simulation.csv").open(encoding="utf-8")))
+    base = list(csv.DictReader((out / "simulation_uden_ledger.csv").open(encoding="utf-8")))
+    assert [r["week"] for r in rows] == ["2026-W49", "2026-W50", "2026-W51"] == [r["week"] for r in base]
+    assert list(rows[0]) == list(COLUMNS)
+    seen = [int(r["towns_visited_so_far"]) for r in rows]
+    assert seen == sorted(seen) and int(rows[-1]["towns_total"]) >= seen[-1]
+    # with memory the rotation reaches more towns than the same weeks without it
+    assert seen[-1] > int(base[-1]["towns_visited_so_far"])
+    assert int(rows[-1]["max_weeks_waiting"]) <= int(base[-1]["max_weeks_waiting"])
+    # the figures are recomputed from the written plans
+    towns: set[str] = set()
+    for week in ("2026-W49", "2026-W50", "2026-W51"):
+        plan = PlanRecord.read(out / week)
+        towns |= {st.site_id for r in plan.routes for st in r.stops if plan.site(st.site_id).kind == "town"}
+    assert len(towns) >= seen[-1]  # cancelled visits on the day count as not made
+    assert (out / "coverage.png").read_bytes()[:4] == b"\x89PNG"
+    with open_ledger(ledger) as book:
+        assert [p.iso_week for p in book.publications()] == ["2026-W49", "2026-W50", "2026-W51"]
+    again = run("simulate", QUICK_SCENARIO, "--weeks", 1, "--ledger", ledger, "--out", tmp_path / "x")
+    assert again.exit_code == 2 and "allerede offentliggjort" in again.output  # never into a used ledger

@@ -216,7 +216,7 @@ def simulate_command(
             progress=None if quiet else (lambda m: err.print(f"[dim]{escape(m)}[/]")),
         )
     table = Table(title="Simulering (syntetiske data)", title_justify="left")
-    cols = ["uge", "byer besøgt", "længste ventetid (uger)", "anmodninger til tiden", "for sent", "besøg"]
+    cols = ["uge", "byer besøgt", "længste ventetid (uger)", "anmodninger til tiden", "for sent", "besøg", "status"]
     for c in cols:
         table.add_column(c, justify="right")
     for i, r in enumerate(main):
@@ -232,6 +232,7 @@ def simulate_command(
             both(r.requests_served_on_time, b.requests_served_on_time if b else None),
             both(r.requests_late, b.requests_late if b else None),
             both(r.visits, b.visits if b else None),
+            escape(r.status if r.status != "ok" or b is None or b.status == "ok" else f"ok (uden ledger: {b.status})"),
         )
     if base:
         table.caption = "i parentes: samme uger uden ledger"
