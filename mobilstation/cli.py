@@ -217,6 +217,15 @@ def compare_command(
             table.add_row(f"[dim]{escape(section)}[/]", "", "", "")
         table.add_row(escape(row["kpi"]), row["a_text"], row["b_text"], row["diff_text"])
     out.print(table)
+    from mobilstation.outputs.changes import changes
+
+    moved = changes(a.record, b.record)
+    visits = Table(title=f"Besøg: {len(moved)} forskel(le) fra A til B", title_justify="left")
+    for col in ("ændring", "sted", "A", "B"):
+        visits.add_column(col)
+    for c in moved:
+        visits.add_row(c.change, escape(c.site), escape(c.before) or "-", escape(c.after) or "-")
+    out.print(visits)
 
 
 @app.command("hotspots")

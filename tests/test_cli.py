@@ -243,6 +243,9 @@ def test_compare_prints_both_plans(quick_plan: Any, tmp_path: Path) -> None:
     total = sum(len(r.stops) for r in PlanRecord.read(a).routes)
     assert _row(result.output, "visits")[1:] == [str(total), str(total - dropped), f"{-dropped:+d}"]
     assert "A: quick" in result.output and "B: fewer" in result.output
+    # and the visits themselves: the emptied route's stops are listed as cancelled, nothing else differs
+    assert f"Besøg: {dropped} forskel(le) fra A til B" in result.output
+    assert result.output.count("aflyst") == dropped and "tilføjet" not in result.output
     for label in (
         "travel share of vehicle time",
         "unvisited high-priority sites",
