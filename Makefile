@@ -10,15 +10,25 @@ SCENARIO ?= scenarios/nordjylland.yaml
 OUT    ?= out/nordjylland
 JOBS   ?= 2
 
-.PHONY: plan test setup chromium postgresql bench clean
+.PHONY: plan test setup chromium postgresql bench clean lock
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Dependencies come from requirements.lock (exact versions with hashes, Python 3.11), so a new
+# machine installs what was tested; the package itself is installed editable on top, without
+# dependencies. Refresh the lock after changing pyproject.toml: `make lock`.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+lock:
+	$(PYTHON) -m venv .lock-venv && .lock-venv/bin/pip install --quiet pip-tools
+	.lock-venv/bin/pip-compile --quiet --generate-hashes --extra test --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	rm -rf .lock-venv
 
 plan: $(STAMP)
 	$(BIN)/mobilstation plan $(SCENARIO) --out $(OUT)

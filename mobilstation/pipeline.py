@@ -160,6 +160,10 @@ def demand(resolved: ResolvedScenario, *, travel: Any = None, progress: Progress
         resolved.warnings.extend(n for n in notes if n not in resolved.warnings)
     if resolved.stability_bonus or resolved.keep_days:
         sites = _stability(sites, resolved.keep_days, resolved.stability_bonus)
+    if s.pinned:
+        from mobilstation.demand.pins import apply_pins
+
+        sites = apply_pins(sites, s.pinned, label=f"{resolved.file}: pinned")
     return Demand(
         campaigns=campaigns,incidents=incidents, hotspots=spots, requests=resolved.requests, sites=list(sites))
 

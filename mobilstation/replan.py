@@ -216,7 +216,14 @@ def replan(
         if sid in keep:
             allowed = tuple(d for d in keep[sid] if d in allowed)
         if gap and len(allowed) < len(remaining):
-            keep[sid] = allowed or (8,)  # no day left: not again this week
+            if not allowed:  # no day left this week: only a weekday that is not planned
+                planned = {d.isoweekday() for d in remaining}
+                allowed = tuple(wd for wd in range(7, 0, -1) if wd not in planned)[:1]
+            if allowed:
+                keep[sid] = allowed
+    if stability <= 0:  # planning the remaining days from scratch (the benchmark's baseline)
+        keep = {k: v for k, v in keep.items() if k in last_made}
+        bonus = {}
     resolved = replace(resolved, keep_days=keep, stability_bonus=bonus)
     resolved = with_memory(resolved, memory)
 

@@ -322,6 +322,29 @@ class OfficerSpec(_Spec):
     max_shift_hours: float | None = Field(default=None, gt=0, le=16)
 
 
+class PinSpec(_Spec):
+    """A visit a leader has promised: ``site`` (a candidate site's id or name) on ``date``.
+
+    ``time`` (``"HH:MM"``) fixes when the visit starts and ``vehicle`` which
+    van makes it. The plan keeps the pin or fails (exit 1) naming it.
+    """
+
+    site: str = Field(min_length=1)
+    date: date
+    time: str | None = None
+    vehicle: str | None = None
+
+    @field_validator("time")
+    @classmethod
+    def _hhmm(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        from mobilstation.demand._windows import parse_hhmm
+
+        parse_hhmm(v)
+        return v
+
+
 class QuotaSpec(_Spec):
     """Minimum presence in one municipality this week (see :class:`~mobilstation.optimize.specs.Quota`).
 
@@ -451,6 +474,7 @@ class Scenario(_Spec):
     ledger: str | None = None
     rotation: RotationRule | None = None
     campaigns: list[CampaignSpec] = Field(default_factory=list)
+    pinned: list[PinSpec] = Field(default_factory=list)
     travel: TravelSpec = Field(default_factory=EstimatedTravelSpec)
     week_settings: WeekSettings = Field(default_factory=WeekSettings)
     solver: SolverSettings = Field(default_factory=SolverSettings)
@@ -1290,6 +1314,17 @@ def resolve(scenario: Scenario) -> ResolvedScenario:
         incidents = read_incidents(scenario.incidents.file, district, as_of=scenario.incidents_as_of)
         warnings += incidents.report.findings()
 
+    for j, pin in enumerate(scenario.pinned):
+        if pin.date not in dates:
+            raise scenario.error(
+                f"pinned[{j}].date",
+                f"{pin.date} is not a planned day of {scenario.week} "
+                f"({', '.join(d.isoformat() for d in dates)})",
+            )
+        if pin.vehicle is not None and pin.vehicle not in {v.id for v in vehicles}:
+            raise scenario.error(
+                f"pinned[{j}].vehicle", f"no vehicle {pin.vehicle!r} (vehicles: {', '.join(v.id for v in vehicles)})"
+            )
     campaign_targets: dict[str, Any] = {}
     ids = [c.id for c in scenario.campaigns]
     for j, spec in enumerate(scenario.campaigns):

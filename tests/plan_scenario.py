@@ -215,6 +215,12 @@ def hold_to_scenario(plan: PlanRecord, resolved: ResolvedScenario) -> tuple[Plan
             f"scenario: request {requests[rid].id} (row {requests[rid].row}) is not among the plan's sites"
         )
     campaigns = _campaign_rules(resolved, truth)
+    pins, pin_vehicles = _pin_rules(resolved, truth)
+    for r in truth.routes:
+        for st in r.stops:
+            pinned = pin_vehicles.get(st.site_id)
+            if pinned is not None and pinned[0] == r.date and pinned[1] and r.vehicle_id != pinned[1]:
+                out.append(f"scenario: pin {st.site_id} on {r.date}: visited by {r.vehicle_id}, pinned to {pinned[1]}")
     memory = resolved.memory
     made = memory.made_in_week if memory is not None else {}
     for x in truth.sites:
@@ -237,6 +243,8 @@ def hold_to_scenario(plan: PlanRecord, resolved: ResolvedScenario) -> tuple[Plan
             want["weekly_max"] = want["weekly_max"] - made[x.id]
         if x.id in resolved.keep_days:  # a re-plan keeps a published visit on its day
             want["days"] = list(resolved.keep_days[x.id])
+        if x.id in pins:  # a promised visit: that day, that minute
+            want |= pins[x.id]
         got = {**x.model_dump(), "skills": sorted(x.skills)}
         out += _diff(f"site {x.id}", got, want)
         for k, val in want.items():
@@ -311,3 +319,28 @@ def _campaign_rules(resolved: ResolvedScenario, plan: PlanRecord) -> dict[str, d
                         "skills": [],
                     }
     return out
+
+
+def _pin_rules(
+    resolved: ResolvedScenario, plan: PlanRecord
+) -> tuple[dict[str, dict[str, Any]], dict[str, tuple[str, str | None]]]:
+    """The pinned sites' rules (site id -> rules) and their (date, vehicle), from the scenario's ``pinned``."""
+    rules: dict[str, dict[str, Any]] = {}
+    vehicles: dict[str, tuple[str, str | None]] = {}
+    for pin in resolved.scenario.pinned:
+        hits = [x for x in plan.sites if x.id == pin.site] or [
+            x for x in plan.sites if x.name.casefold() == pin.site.casefold()
+        ]
+        if len(hits) != 1:
+            continue  # the pipeline refuses such a pin as bad input before planning
+        want: dict[str, Any] = {
+            "days": [pin.date.isoweekday()],
+            "mandatory": True,
+            "deadline": pin.date.isoformat(),
+        }
+        if pin.time is not None:
+            h, m = (int(v) for v in pin.time.split(":"))
+            want["windows"] = [[h * 60 + m, h * 60 + m]]
+        rules[hits[0].id] = want
+        vehicles[hits[0].id] = (pin.date.isoformat(), pin.vehicle)
+    return rules, vehicles

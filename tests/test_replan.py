@@ -136,3 +136,42 @@ def test_bad_replans_exit_2_and_leave_the_ledger_alone(published: tuple[Path, Pa
         assert not (tmp_path / "x").exists()
     with open_ledger(ledger) as book:
         assert (len(book.disruptions()), len(book.publications())) == before
+
+
+# -- pins ----------------------------------------------------------------------------------------
+
+
+def _pinned(tmp_path: Path, pins: str) -> Path:
+    scenario = tmp_path / "pinned.yaml"
+    scenario.write_text(f"include: {QUICK_SCENARIO}\npinned:\n{pins}", encoding="utf-8")
+    return scenario
+
+
+def test_a_pinned_visit_is_kept_to_its_day_time_and_van(tmp_path: Path) -> None:
+    scenario = _pinned(
+        tmp_path, '  - {site: Brovst, date: 2026-12-03, time: "10:30", vehicle: bil2}\n'
+    )
+    out = tmp_path / "out"
+    result = run("plan", scenario, "--out", out, "--work-limit", QUICK_WORK_LIMIT, "--seed", QUICK_SEED, "-q")
+    assert result.exit_code == 0, result.output
+    plan = PlanRecord.read(out)
+    brovst = next(s for s in plan.sites if s.name == "Brovst")
+    visits = [(r.vehicle_id, r.date, st.start) for r in plan.routes for st in r.stops if st.site_id == brovst.id]
+    assert visits == [("bil2", "2026-12-03", 10 * 60 + 30)]
+    assert brovst.meta["pinned"] == {"date": "2026-12-03", "time": "10:30", "vehicle": "bil2"}
+
+
+def test_pins_that_cannot_be_are_named(tmp_path: Path) -> None:
+    bad = {
+        "nowhere": ("  - {site: Atlantis, date: 2026-12-03}\n", 2, "Atlantis"),
+        "saturday": ("  - {site: Brovst, date: 2026-12-05}\n", 2, "not a planned day"),
+        "van": ("  - {site: Brovst, date: 2026-12-03, vehicle: bil7}\n", 2, "bil7"),
+        "night": ('  - {site: Brovst, date: 2026-12-03, time: "23:30"}\n', 1, "Brovst"),
+    }
+    for name, (pin, code, needle) in bad.items():
+        result = run(
+            "plan", _pinned(tmp_path, pin), "--out", tmp_path / name, "--work-limit", 50, "-q"
+        )
+        assert result.exit_code == code, (name, result.output)
+        assert needle in result.output, (name, result.output)
+        assert not (tmp_path / name).exists()

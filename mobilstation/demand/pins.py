@@ -1,0 +1,68 @@
+"""Pins: visits a leader has promised, held by the plan or named when they cannot be.
+
+A local leader tells a town the mobile station comes on Thursday; the plan
+must keep that. A scenario's ``pinned:`` entry names a candidate site (by
+id, or by name when exactly one site has it), a planned date, and
+optionally the start time and the van. :func:`apply_pins` turns the site
+into a mandatory visit on that day only (``days``, ``deadline``), starting
+at the pinned time when one is given (its window becomes that minute), and
+records the van in ``meta["pinned"]`` where the week model keeps the visit
+to that van's routes. If the week cannot hold it, planning fails (exit 1)
+naming the pinned place and why.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from mobilstation.demand._windows import parse_hhmm
+from mobilstation.demand.site import Site
+from mobilstation.errors import InputError
+
+__all__ = ["apply_pins", "find_site"]
+
+
+def find_site(sites: Sequence[Site], key: str, where: str) -> Site:
+    """The candidate site with id ``key``, or the one site named ``key`` (case-insensitive)."""
+    for s in sites:
+        if s.id == key:
+            return s
+    named = [s for s in sites if s.name.casefold() == key.strip().casefold()]
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        raise InputError(f"{where}: {key!r} names {len(named)} sites; give one id: {', '.join(s.id for s in named)}")
+    close = difflib.get_close_matches(key, [s.name for s in sites], n=3, cutoff=0.6)
+    hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+    raise InputError(f"{where}: no candidate site with id or name {key!r}{hint}")
+
+
+def apply_pins(sites: Sequence[Site], pins: Sequence[Any], label: str = "pinned") -> list[Site]:
+    """``sites`` with every pin applied (see the module docstring); an unknown site is bad input."""
+    by_id = {s.id: s for s in sites}
+    for j, pin in enumerate(pins):
+        where = f"{label}[{j}]"
+        site = find_site(list(by_id.values()), pin.site, f"{where}.site")
+        if site.meta.get("pinned"):
+            raise InputError(f"{where}.site: {site.name} is pinned twice")
+        windows = site.windows
+        if pin.time is not None:
+            t = parse_hhmm(pin.time)
+            windows = ((t, t),)
+        meta = {
+            **site.meta,
+            "pinned": {"date": pin.date.isoformat(), "time": pin.time, "vehicle": pin.vehicle},
+        }
+        by_id[site.id] = replace(
+            site,
+            days=(pin.date.isoweekday(),),
+            mandatory=True,
+            deadline=pin.date,
+            windows=windows,
+            weekly_max=max(1, site.weekly_max),
+            meta=meta,
+        )
+    return [by_id[s.id] for s in sites]
