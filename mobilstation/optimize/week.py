@@ -73,6 +73,7 @@ from mobilstation.errors import InputError, PlanFailed
 from mobilstation.geo.model import Link
 from mobilstation.optimize import explain as _explain
 from mobilstation.optimize.bound import upper_bound
+from mobilstation.optimize.colgen import BOUND_METHOD, ColgenResult, ColumnGeneration
 from mobilstation.optimize.core.problem import Cover, Group, Job, Problem, RouteSpec
 from mobilstation.optimize.hours import HoursPlan, allocate_hours, fmt_hours, patrol_areas
 from mobilstation.optimize.kpis import week_kpis
@@ -93,6 +94,7 @@ from mobilstation.travel.base import TravelMatrix
 TZ = ZoneInfo("Europe/Copenhagen")
 _IMPROVE_EVALS = 40_000  # schedule evaluations the improvement pass may spend (deterministic)
 MIN_SEARCH_S = 0.3  # below this the routing search cannot improve the greedy plan; it is skipped
+COLGEN_NG = 8  # ng-neighbourhood of the pricing (measured: elementary pricing is 50x slower, same bound)
 
 
 @dataclass
@@ -803,6 +805,16 @@ class _Week:
         else:
             sol_info["kept"] = "core"
         sol_info["greedy_objective"] = greedy.objective()
+        cg = self._colgen(model, state, greedy, sol_info)
+        if cg is not None and cg.routes is not None:
+            better = _State(self, model, cg.routes)
+            better.repair_all()
+            better.satisfy_covers()
+            better.improve()
+            sol_info["colgen_plan_objective"] = better.objective()
+            if better.key() < state.key():
+                state = better
+                sol_info["kept"] = "column-generation"
         crews = self._roster(state)
         self._check_covers(state)
         self.progress("Fordeler lokalbetjenttimer")
@@ -817,9 +829,15 @@ class _Week:
         # ferries a schedule can beat the average, so only this module's bound
         # (which prices timed legs without waiting) stays valid then.
         timed = bool(np.any(least != model.problem.duration))
-        ub_candidates = [bound.value] + ([] if timed else [sol_info.get("core_upper_bound")])
-        ub_candidates = [b for b in ub_candidates if b is not None]
-        ub = min(ub_candidates) if ub_candidates else None
+        ub_candidates = {"lp-knapsack": bound.value}
+        if not timed:
+            ub_candidates["core"] = sol_info.get("core_upper_bound")
+        if cg is not None:
+            ub_candidates[BOUND_METHOD] = cg.bound
+        ub_candidates = {k: v for k, v in ub_candidates.items() if v is not None}
+        ub = min(ub_candidates.values()) if ub_candidates else None
+        bound_method = min(ub_candidates, key=lambda k: ub_candidates[k]) if ub_candidates else bound.method
+        old_ub = [v for k, v in ub_candidates.items() if k != BOUND_METHOD]
         scale = self.settings.prize_scale
         elapsed = time.perf_counter() - self.t0
         kpis = week_kpis(
@@ -847,11 +865,15 @@ class _Week:
         kpis["routes_used"] = sum(1 for r in routes if r.stops)
         kpis["objective_prize"] = objective
         kpis["prize_scale"] = scale
-        kpis["bound_method"] = bound.method
+        kpis["bound_method"] = "lp-knapsack" if bound_method == "core" else bound_method
+        # the bound without column generation, for comparison in the same run
+        kpis["upper_bound_without_colgen"] = min(old_ub) / scale if old_ub else None
+        kpis["plan_method"] = sol_info["kept"]
         kpis["plan_seconds"] = round(elapsed, 3)
         kpis.update(layout_info)
         solver_info = {
             **sol_info,
+            "plan_method": sol_info["kept"],
             "bound_status": bound.status,
             "bound_seconds": round(bound.seconds, 3),
             "improve_inserted": state.inserted,
@@ -861,6 +883,56 @@ class _Week:
             "plan_seconds": round(elapsed, 3),
         }
         return WeekResult(routes, officer_records, hours_records, unvisited, kpis, solver_info)
+
+    def _colgen(self, model: _Model, state: _State, greedy: _State, info: dict) -> ColgenResult | None:
+        """Column generation seeded with the kept and the greedy plan (and the core's pool routes).
+
+        Gets what is left of the search time after the core (the core was
+        given ``1 - colgen_share`` of it); in work-limit mode it runs a fixed
+        number of pricing rounds and a deterministic integer master instead,
+        so the plan stays the same on any machine.
+        """
+        ss = self.solver_settings
+        problem = model.problem
+        if not ss.colgen or not problem.jobs or not problem.routes:
+            return None
+        if ss.work_limit is not None:
+            limit, rounds = None, max(1, min(10, ss.work_limit // 100))
+        else:
+            used = time.perf_counter() - self.t0
+            limit = ss.time_limit_s - used - self._later(problem)
+            rounds = None
+            if limit < MIN_SEARCH_S:
+                info["colgen"] = {"status": "no time left"}
+                return None
+        self.progress("Søjlegenerering: grænse og plan over ruter")
+        least = self.timing.least_matrix(model.locations)
+        seeds = [state.seqs, greedy.seqs, *([self._core_seqs] if getattr(self, "_core_seqs", None) else [])]
+        cg = ColumnGeneration(problem, leg_minutes=least, ng=COLGEN_NG)
+        for r, jobs in getattr(self, "_core_pool", ()):
+            cg.add_drivable(r, jobs)
+        res = cg.solve(time_limit=limit, seeds=seeds, max_rounds=rounds)
+        info["colgen"] = {
+            "bound": res.bound,
+            "lp": res.lp,
+            "objective": res.objective,
+            "columns": res.columns,
+            "rounds": res.rounds,
+            "exact": res.exact,
+            "labels": res.labels,
+            "seconds": round(res.seconds, 3),
+            "lp_seconds": round(res.lp_seconds, 3),
+            "pricing_seconds": round(res.pricing_seconds, 3),
+            "ip_seconds": round(res.ip_seconds, 3),
+            "ip_status": res.ip_status,
+            "time_limit_s": None if limit is None else round(limit, 3),
+        }
+        return res
+
+    def _later(self, problem) -> float:
+        """Seconds to leave for crews, hours, explanations and the bound (an estimate, >= 8 % of limit)."""
+        ss = self.solver_settings
+        return max(0.08 * ss.time_limit_s, 0.5 + 0.04 * len(self.officers) + 0.001 * len(problem.jobs))
 
     def _initial(self, model: _Model, seqs: Sequence[Sequence[int]]):
         """The greedy plan as a core solution (routes the core's own timing rejects left empty)."""
@@ -908,8 +980,9 @@ class _Week:
         else:
             # leave time for crews, hours, explanations and the bound: an
             # estimate from the instance size, at least 8 % of the budget
-            later = max(0.08 * ss.time_limit_s, 0.5 + 0.04 * len(self.officers) + 0.001 * len(problem.jobs))
-            limit = ss.time_limit_s - used - later
+            limit = ss.time_limit_s - used - self._later(problem)
+            if ss.colgen:
+                limit *= 1.0 - ss.colgen_share  # the rest goes to column generation
             if limit < MIN_SEARCH_S:
                 # no time worth searching: the greedy plan stands, and the
                 # limit is kept as far as building the week allows
@@ -939,6 +1012,8 @@ class _Week:
             core_time_limit_s=None if limit is None else round(limit, 3),
         )
         seqs = [list(r.jobs) for r in sol.routes]
+        self._core_seqs = seqs
+        self._core_pool = sol.pool
         return info, seqs
 
     def _check_covers(self, state: _State) -> None:
