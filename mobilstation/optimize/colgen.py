@@ -30,8 +30,9 @@ every row, so ``y_i (b_i - A_i x) >= 0`` for each row and
           <= sum_i b_i y_i + sum_r max(0, best_r) + sum_gk max(0, m_k + y_g).
 
 The right-hand side :math:`L(y)` is therefore an upper bound on every plan,
-whatever ``y`` is, and it is computed for the master LP's duals after each
-pricing round; the smallest value seen is reported. When pricing finds no
+whatever ``y`` is, and it is computed at the point each exact pricing round
+prices at (the master LP's duals, or a convex combination of them with the
+best point so far: sign-feasible too); the smallest value seen is reported. When pricing finds no
 route with positive reduced profit, ``L(y)`` equals the master LP's optimum.
 ``best_r`` is an exact maximum over a set of routes that contains every
 route ``r`` can really drive, because the pricing relaxes, never restricts:
@@ -54,6 +55,10 @@ a label is (job, earliest end of service, travel + service so far, profit,
 memory of visited jobs); label ``a`` dominates ``b`` at the same job when it
 is no later, no longer, at least as profitable and remembers no more jobs.
 Labels are extended in order of time, so every label is final when taken.
+A label is not extended when its profit plus a completion bound cannot beat
+the best route known (a column already in the master counts): the bound is
+a dynamic program over (job, time left) with windows and elementarity
+dropped and durations rounded down to a grid, so it never underestimates.
 When a label budget runs out the round is heuristic: its columns are used,
 its bound is not.
 
@@ -106,7 +111,10 @@ class ColgenResult:
     integer master's plan (job orders per route, None when none was found)
     and ``objective`` its prize. ``columns`` counts the generated routes,
     ``rounds`` the pricing rounds, ``exact`` whether the last round proved
-    that no route can improve the LP (then ``bound == lp``).
+    that no elementary route can improve the LP (the bound is then the LP's
+    value, or a little above it by what a non-elementary ng-route prices).
+    ``history`` has one entry per round: (seconds, LP value, bound so far,
+    exact round?, columns added, labels so far).
     """
 
     bound: float | None
@@ -122,7 +130,7 @@ class ColgenResult:
     ip_seconds: float = 0.0
     ip_status: str = ""
     labels: int = 0
-    history: list[tuple[float, float | None, float | None]] = field(default_factory=list)
+    history: list[tuple[float, float | None, float | None, bool, int, int]] = field(default_factory=list)
 
 
 def metric_closure(minutes: np.ndarray) -> np.ndarray:
@@ -499,7 +507,7 @@ class ColumnGeneration:
         rounds, labels = 0, 0
         exact = False
         lp_s = price_s = 0.0
-        history: list[tuple[float, float | None, float | None]] = []
+        history: list[tuple[float, float | None, float | None, bool, int, int]] = []
         # pricing levels: ``restrict`` labels per job, then all (exact)
         levels: list[int | None] = [restrict, None] if restrict is not None else [None]
         level = 0
