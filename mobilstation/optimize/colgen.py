@@ -364,15 +364,17 @@ class _Pricer:
             if end + back[a] > latest or used + back[a] > cap:
                 continue
             push(_Label(a, end, used, qa[a], (1 << a) & keep[a], None))
+        popped = 0
         while heap:
             _, _, lab = heapq.heappop(heap)
             if not lab.alive:  # dominated after it was queued
                 continue
+            popped += 1
             close(lab)
             full = len(done) >= keep_best
             if full and reach(lab.profit, lab.job, lab.end, lab.used) <= best_val + _EPS:
                 continue
-            late = deadline is not None and counter % 256 == 0 and time.perf_counter() > deadline
+            late = deadline is not None and popped % 64 == 0 and time.perf_counter() > deadline
             if counter > max_labels or late:
                 exact = False
                 break
