@@ -397,13 +397,16 @@ class _Pricer:
         made = counter
         routes: list[list[int]] = []
         seen: set[frozenset[int]] = set()
-        for _val, _, lab in sorted(done, key=lambda t: (-t[0], t[1])):
-            path = []
+        for rank, (_val, _, lab) in enumerate(sorted(done, key=lambda t: (-t[0], t[1]))):
+            steps = []
             node: _Label | None = lab
             while node is not None:
-                path.append(self.cand[node.job])
+                steps.append(node.job)
                 node = node.parent
-            path.reverse()
+            steps.reverse()
+            if rank == 0 and exact:
+                self._remember_cycles(steps)
+            path = [self.cand[a] for a in steps]
             key = frozenset(path)
             if len(key) != len(path) or key in seen:
                 continue  # not elementary (ng) or a set already offered
@@ -412,6 +415,21 @@ class _Pricer:
             if len(routes) >= keep_best:
                 break
         return best_val, routes, exact, made
+
+
+    def _remember_cycles(self, steps: Sequence[int]) -> None:
+        """Grow the ng-sets so the best route's cycles are forbidden from now on.
+
+        A job ``c`` repeated at positions ``i < k`` was forgotten somewhere in
+        between; every job in between now remembers it (dynamic ng-routes:
+        the relaxation tightens where it was loose, and stays a relaxation).
+        """
+        first: dict[int, int] = {}
+        for k, a in enumerate(steps):
+            if a in first:
+                for t in range(first[a] + 1, k):
+                    self.keep[steps[t]] |= 1 << a
+            first[a] = k
 
 
 class ColumnGeneration:
