@@ -54,7 +54,7 @@ back:
 Where each job lives: this module runs the steps (:meth:`_Week.run`) and
 checks the input; :mod:`week_model` builds the routing model, :mod:`timing`
 times vehicle-days and ferries, :mod:`week_search` runs the core and column
-generation (:mod:`colgen`, the master problem and pricing),
+generation (:mod:`colgen` the master problem, :mod:`pricing` its routes),
 :mod:`week_repair` repairs and improves plans, and :mod:`week_records`
 assembles crews, hours, explanations and the record's routes.
 
