@@ -747,3 +747,33 @@ def test_every_patrol_day_can_be_driven(planned):
             if sh.duty == "patrol":
                 blocks = sum(h.minutes for h in res.hours if h.officer_id == o.id and h.date == sh.date)
                 assert sh.end - sh.start == blocks + sh.travel_min
+
+
+@pytest.mark.parametrize(
+    "solver",
+    [
+        SolverSettings(seed=3, work_limit=40),  # short
+        SolverSettings(seed=3, work_limit=600),  # longer
+        SolverSettings(time_limit_s=2, seed=1),  # by the clock
+    ],
+    ids=["work-40", "work-600", "time-2s"],
+)
+def test_objective_never_above_the_route_bound(solver):
+    """Column generation's bound holds against the plan however long the search; both are reported."""
+    kw = instance(solver=solver)
+    res = plan_week(**kw)
+    k = res.kpis
+    assert check_plan(res, kw) == []
+    assert k["objective"] <= k["upper_bound"] + 1e-9
+    assert k["upper_bound"] <= k["upper_bound_without_colgen"] + 1e-9
+    assert k["bound_method"] in ("column-generation", "lp-knapsack")
+    assert k["plan_method"] in ("core", "greedy", "column-generation")
+    assert res.solver["plan_method"] == k["plan_method"]
+    assert res.solver["colgen"]["rounds"] >= 1
+
+
+def test_colgen_can_be_switched_off():
+    kw = instance(solver=SolverSettings(seed=3, work_limit=200, colgen=False))
+    res = plan_week(**kw)
+    assert res.kpis["bound_method"] == "lp-knapsack" and "colgen" not in res.solver
+    assert res.kpis["plan_method"] in ("core", "greedy")

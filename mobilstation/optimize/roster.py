@@ -527,9 +527,7 @@ def _lay_one(
     return [], {a: blocks[officer.id, a] for a in areas}, "INFEASIBLE"
 
 
-def patrol_tour(
-    station: str, areas: Sequence[str], travel_min: TravelMinutes
-) -> tuple[list[str], int]:
+def patrol_tour(station: str, areas: Sequence[str], travel_min: TravelMinutes) -> tuple[list[str], int]:
     """The shortest drive from ``station`` through every area once and back.
 
     Returns the ids in driving order (station first and last; the station in

@@ -242,10 +242,15 @@ class SolverSettings(_Spec):
     ``work_limit`` (routing iterations) makes the plan reproducible
     regardless of machine speed: when set, every solver stops on work done,
     not on the clock, and ``time_limit_s`` is not applied to routing.
-    ``pool`` recombines the routes found by set packing.
+    ``pool`` recombines the routes found by set packing. ``colgen`` runs
+    column generation after the routing core (:mod:`colgen`): it gives the
+    route-based bound and a plan from the integer master, kept when better;
+    ``colgen_share`` is the part of the search time it gets.
     """
 
     time_limit_s: float = Field(default=30.0, gt=0)
     seed: int = Field(default=0, ge=0)
     work_limit: int | None = Field(default=None, gt=0)
     pool: bool = True
+    colgen: bool = True
+    colgen_share: float = Field(default=0.6, ge=0.0, le=0.95)

@@ -62,7 +62,10 @@ class Solution:
     ``engine`` names what produced it, and ``status`` is one of
     ``"optimal"`` (objective equals the bound), ``"feasible"`` or
     ``"infeasible"`` (no plan found that meets every hard constraint; the
-    returned one breaks the constraints listed in ``violations``).
+    returned one breaks the constraints listed in ``violations``). ``pool``
+    lists the routes the search kept as (route index, jobs in order), for a
+    caller that recombines them further (column generation); most were
+    scheduled by the core, the rest are PyVRP's and should be re-checked.
     """
 
     routes: tuple[RouteResult, ...]
@@ -74,6 +77,7 @@ class Solution:
     iterations: int
     engine: str
     status: str
+    pool: tuple[tuple[int, tuple[int, ...]], ...] = ()
 
     @property
     def visited(self) -> tuple[int, ...]:

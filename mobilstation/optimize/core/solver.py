@@ -137,6 +137,13 @@ class _Search:
     def _left(self) -> float:
         return float("inf") if self.deadline is None else self.deadline - time.perf_counter()
 
+    def pool_routes(self) -> tuple[tuple[int, tuple[int, ...]], ...]:
+        """The pool's routes on every route of their class (empty without a pool)."""
+        pool: RoutePool | None = getattr(self, "pool", None)
+        if pool is None:
+            return ()
+        return tuple((r, p.jobs) for p in pool.best.values() for r in pool.classes[p.cls].routes)
+
     def run(self, initial: Solution | None) -> list[list[int]]:
         problem = self.problem
         empty: list[list[int]] = [[] for _ in problem.routes]
@@ -155,6 +162,7 @@ class _Search:
         )
         self.bound = upper_bound(problem, tr.classes, self.active)
         pool = RoutePool(problem, tr.classes)
+        self.pool = pool
         best = _Incumbent(problem)
         best.offer(empty)
         if initial is not None:
@@ -494,4 +502,5 @@ def _finish(problem: Problem, routes: Sequence[Sequence[int]], search: _Search, 
         iterations=search.iterations,
         engine=draft.engine,
         status=status,
+        pool=search.pool_routes(),
     )
