@@ -159,7 +159,7 @@ def demand(resolved: ResolvedScenario, *, travel: Any = None, progress: Progress
         sites = list(sites) + extra
         resolved.warnings.extend(n for n in notes if n not in resolved.warnings)
     if resolved.stability_bonus or resolved.keep_days:
-        sites = _stability(sites, resolved.keep_days, resolved.stability_bonus)
+        sites = _stability(sites, resolved)
     if s.pinned:
         from mobilstation.demand.pins import apply_pins
 
@@ -307,12 +307,16 @@ def build_plan(
     return record
 
 
-def _stability(
-    sites: Sequence[Site], keep: dict[str, tuple[int, ...]], bonus: dict[str, float]
-) -> list[Site]:
-    """A re-plan's published visits: kept to their weekdays where they can be, worth their stability prize."""
+def _stability(sites: Sequence[Site], resolved: ResolvedScenario) -> list[Site]:
+    """A re-plan's published visits: kept to their day, near their time and van, worth their stability prize.
+
+    The kept window is the published start give or take the re-plan's
+    tolerance, within the site's own windows; a site whose windows leave
+    nothing of it keeps its own.
+    """
     from dataclasses import replace
 
+    keep, bonus = resolved.keep_days, resolved.stability_bonus
     out = []
     for site in sites:
         extra = bonus.get(site.id, 0.0)
@@ -325,10 +329,28 @@ def _stability(
             }
         if site.id in keep:
             changes["days"] = keep[site.id]
+        narrow = _kept_windows(site.windows, resolved.keep_windows.get(site.id, ()))
+        if narrow:
+            changes["windows"] = narrow
+        if site.id in resolved.keep_vehicle:
+            changes["meta"] = {**changes.get("meta", site.meta), "vehicle": resolved.keep_vehicle[site.id]}
         if changes:
             site = replace(site, **changes)
         out.append(site)
     return out
+
+
+def _kept_windows(
+    own: Sequence[tuple[int, int]], kept: Sequence[tuple[int, int]]
+) -> tuple[tuple[int, int], ...]:
+    """The parts of ``kept`` inside the site's ``own`` windows (empty: nothing of it fits)."""
+    out = []
+    for a, b in kept:
+        for c, d in own:
+            lo, hi = max(a, c), min(b, d)
+            if lo <= hi:
+                out.append((lo, hi))
+    return tuple(sorted(set(out)))
 
 
 def campaign_progress(record: PlanRecord, before: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

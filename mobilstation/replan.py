@@ -187,6 +187,9 @@ def replan(
     # -- stability: published visits on the remaining days keep their day, with a prize for it
     keep: dict[str, tuple[int, ...]] = {}
     bonus: dict[str, float] = {}
+    windows: dict[str, list[tuple[int, int]]] = {}
+    vans: dict[str, set[str]] = {}
+    tolerance = 20  # minutes a kept visit may shift
     down = {d.subject: d for d in disruptions if d.kind == "vehicle_down"}
     closed_links = {d.subject: d for d in disruptions if d.kind == "link_closed"}
     for r in previous.routes:
@@ -204,6 +207,9 @@ def replan(
             else:
                 keep[st.site_id] = tuple(sorted({*keep.get(st.site_id, ()), day.isoweekday()}))
                 bonus[st.site_id] = stability
+                # near its published start, with its published van: a kept visit is the same visit
+                windows.setdefault(st.site_id, []).append((max(0, st.start - tolerance), st.start + tolerance))
+                vans.setdefault(st.site_id, set()).add(r.vehicle_id)
     # a site visited before `start` keeps its spacing from that visit on the remaining days
     last_made: dict[str, date] = {}
     for r in past_routes:
@@ -223,8 +229,14 @@ def replan(
                 keep[sid] = allowed
     if stability <= 0:  # planning the remaining days from scratch (the benchmark's baseline)
         keep = {k: v for k, v in keep.items() if k in last_made}
-        bonus = {}
-    resolved = replace(resolved, keep_days=keep, stability_bonus=bonus)
+        bonus, windows, vans = {}, {}, {}
+    resolved = replace(
+        resolved,
+        keep_days=keep,
+        stability_bonus=bonus,
+        keep_windows={k: tuple(sorted(v)) for k, v in windows.items() if k in keep},
+        keep_vehicle={k: next(iter(v)) for k, v in vans.items() if len(v) == 1 and k in keep},
+    )
     resolved = with_memory(resolved, memory)
 
     if progress:
@@ -336,7 +348,13 @@ def _merge(
     published = {s.id: s for s in previous.sites}
     # a site's rules are the week's, not the re-plan's (kept days, maxima less what was made)
     sites = [
-        s.model_copy(update={"days": published[s.id].days, "weekly_max": published[s.id].weekly_max})
+        s.model_copy(
+            update={
+                "days": published[s.id].days,
+                "weekly_max": published[s.id].weekly_max,
+                "windows": published[s.id].windows,
+            }
+        )
         if s.id in published
         else s
         for s in future.sites

@@ -136,6 +136,11 @@ class _Building:
             return _explain.DayOption(
                 k, d, "wrong_day", "Ingen mobil station kører på de dage, stedet kan besøges."
             )
+        van = site.meta.get("vehicle") or (site.meta.get("pinned") or {}).get("vehicle")
+        if van:  # a pinned or kept visit belongs to one van
+            today = [vd for vd in today if vd.vehicle.id == van]
+            if not today:
+                return _explain.DayOption(k, d, "wrong_day", f"Stedet er lovet {van}, som ikke kører denne dag.")
         skilled = [vd for vd in today if site.skills <= vd.skills]
         if not skilled:
             need = ", ".join(sorted(site.skills))
