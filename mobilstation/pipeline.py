@@ -399,6 +399,31 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def site_from_record(s: SiteRecord) -> Site:
+    """The candidate site back from its plan record (what a re-plan's merged week is scored on)."""
+    return Site(
+        id=s.id,
+        name=s.name,
+        kind=s.kind,
+        municipality_code=s.municipality_code,
+        lat=s.lat,
+        lon=s.lon,
+        service_min=s.service_min,
+        windows=tuple((a, b) for a, b in s.windows),
+        score=s.score,
+        breakdown=dict(s.breakdown),
+        days=tuple(s.days),
+        weekly_max=s.weekly_max,
+        min_gap_days=s.min_gap_days,
+        mandatory=s.mandatory,
+        deadline=date.fromisoformat(s.deadline) if s.deadline else None,
+        skills=frozenset(s.skills),
+        population=s.population,
+        synthetic=s.synthetic,
+        meta=dict(s.meta),
+    )
+
+
 def site_record(site: Site) -> SiteRecord:
     """The plan record's view of a candidate site."""
     return SiteRecord(

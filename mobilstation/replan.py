@@ -250,16 +250,19 @@ def replan(
     return ReplanResult(record=record, previous=previous, disruptions=disruptions, notes=notes)
 
 
+def _days_left(weekdays: Iterable[int], out: list[Disruption], remaining: list[date]) -> tuple[int, ...]:
+    """The ISO weekdays of ``weekdays`` on which none of ``out`` covers the remaining date."""
+    return tuple(
+        wd for wd in weekdays if not any(d.covers(x) for d in out for x in remaining if x.isoweekday() == wd)
+    )
+
+
 def _apply_disruptions(resolved: Any, disruptions: list[Disruption], remaining: list[date], notes: list[str]) -> Any:
     vehicles = []
     for v in resolved.vehicles:
         out = [d for d in disruptions if d.kind == "vehicle_down" and d.subject == v.id]
         if out:
-            allowed = v.days or tuple(d.isoweekday() for d in remaining)
-            days = tuple(
-                wd for wd in allowed
-                if not any(d.covers(x) for d in out for x in remaining if x.isoweekday() == wd)
-            )  # fmt: skip
+            days = _days_left(v.days or tuple(d.isoweekday() for d in remaining), out, remaining)
             if not days:
                 notes.append(f"{v.id} er ude af drift resten af ugen")
                 continue
@@ -269,10 +272,7 @@ def _apply_disruptions(resolved: Any, disruptions: list[Disruption], remaining: 
     for o in resolved.officers:
         out = [d for d in disruptions if d.kind == "officer_absent" and d.subject == o.id]
         if out:
-            days = tuple(
-                wd for wd in o.available_days
-                if not any(d.covers(x) for d in out for x in remaining if x.isoweekday() == wd)
-            )  # fmt: skip
+            days = _days_left(o.available_days, out, remaining)
             if not days:
                 notes.append(f"{o.id} er fraværende resten af ugen")
                 continue
@@ -339,8 +339,8 @@ def _merge(
     previous: PlanRecord, future: PlanRecord, past_routes: list[Any], start: date, full: Any, notes: list[str]
 ) -> PlanRecord:
     """The whole week: the published days before ``start`` and the re-planned ones, KPIs over both."""
-    from mobilstation.demand.site import Site
     from mobilstation.optimize.kpis import week_kpis
+    from mobilstation.pipeline import site_from_record
 
     routes = sorted(past_routes + list(future.routes), key=lambda r: (r.date, r.vehicle_id))
     visited_before = {st.site_id for r in past_routes for st in r.stops}
@@ -370,17 +370,7 @@ def _merge(
     hours += list(future.hours)
     unvisited = [u for u in future.unvisited if u.site_id not in visited_before]
     municipalities = {m.code: (m.name, m.population) for m in previous.municipalities}
-    site_objs = [
-        Site(
-            id=s.id, name=s.name, kind=s.kind, municipality_code=s.municipality_code, lat=s.lat, lon=s.lon,
-            service_min=s.service_min, windows=tuple((a, b) for a, b in s.windows), score=s.score,
-            breakdown=dict(s.breakdown), days=tuple(s.days), weekly_max=s.weekly_max,
-            min_gap_days=s.min_gap_days, mandatory=s.mandatory,
-            deadline=date.fromisoformat(s.deadline) if s.deadline else None, skills=frozenset(s.skills),
-            population=s.population, synthetic=s.synthetic, meta=dict(s.meta),
-        )
-        for s in sites
-    ]  # fmt: skip
+    site_objs = [site_from_record(s) for s in sites]
     scale = int(future.kpis.get("prize_scale", 1000) or 1000)
     rules = previous.rules
     repeat = float(getattr(rules, "repeat_value", None) or 0.5)

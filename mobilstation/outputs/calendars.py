@@ -123,16 +123,6 @@ def _site_line(plan: PlanRecord, site: SiteRecord) -> str:
     return f"{L.place_name(site.name)}, {munis.get(site.municipality_code, site.municipality_code)} Kommune"
 
 
-def _place_name(plan: PlanRecord, place_id: str) -> str:
-    for st in plan.stations:
-        if st.id == place_id:
-            return st.name
-    for s in plan.sites:
-        if s.id == place_id:
-            return L.place_name(s.name)
-    return place_id
-
-
 def _leg_text(plan: PlanRecord, route: Route, to_id: str, occurrence: int) -> str | None:
     legs = [leg for leg in route.legs if leg.to_id == to_id]
     if len(legs) <= occurrence:
@@ -141,7 +131,7 @@ def _leg_text(plan: PlanRecord, route: Route, to_id: str, occurrence: int) -> st
     links = {lk.id: lk for lk in plan.links}
     via = [links[i].name if i in links else i for i in leg.links]
     text = (
-        f"Kørsel hertil: fra {_place_name(plan, leg.from_id)} kl. {L.clock(leg.depart)}, "
+        f"Kørsel hertil: fra {L.plan_place(plan, leg.from_id)} kl. {L.clock(leg.depart)}, "
         f"ca. {leg.minutes} min"
     )
     if via:

@@ -91,16 +91,6 @@ def _notices(plan: PlanRecord) -> str:
     return "".join(out)
 
 
-def _place(plan: PlanRecord, place_id: str) -> str:
-    for st in plan.stations:
-        if st.id == place_id:
-            return st.name
-    for s in plan.sites:
-        if s.id == place_id:
-            return L.place_name(s.name)
-    return place_id
-
-
 def _coords(plan: PlanRecord, route: Route, place_id: str) -> tuple[float, float]:
     if place_id == route.depot_id:
         return route.depot_lat, route.depot_lon
@@ -172,7 +162,7 @@ def _stop_rows(plan: PlanRecord, route: Route) -> str:
         leg = legs_into.get(site.id, [None]).pop(0) if legs_into.get(site.id) else None
         drive = ""
         if leg is not None:
-            drive = f"Kør fra {_e(_place(plan, leg.from_id))} kl. {L.clock(leg.depart)} ({leg.minutes} min"
+            drive = f"Kør fra {_e(L.plan_place(plan, leg.from_id))} kl. {L.clock(leg.depart)} ({leg.minutes} min"
             via = [links[i] for i in leg.links if i in links and links[i].kind != "ferry"]
             if via:
                 drive += ", via " + ", ".join(_e(lk.name) for lk in via)
@@ -221,7 +211,7 @@ def _route_sheet(plan: PlanRecord, route: Route) -> str:
     crew = ", ".join(officers.get(c, c) for c in route.crew) or "ingen besætning sat på"
     last = route.legs[-1] if route.legs else None
     home = (
-        f"Kør hjem fra {_e(_place(plan, last.from_id))} kl. {L.clock(last.depart)} ({last.minutes} min)."
+        f"Kør hjem fra {_e(L.plan_place(plan, last.from_id))} kl. {L.clock(last.depart)} ({last.minutes} min)."
         + ferry_text(plan, route, last)
         if last is not None
         else ""

@@ -7,6 +7,8 @@ read is Danish.
 
 from __future__ import annotations
 
+from typing import Any
+
 from datetime import date
 
 DAY_NAMES: tuple[str, ...] = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
@@ -212,6 +214,18 @@ def task(kind: str, meta: dict[str, object]) -> str:
 def place_name(name: str) -> str:
     """A site name fit for a title: a request's "Skole: tryghedsmøde" gets a dash, not a second colon."""
     return name.replace(": ", " \u2013 ").strip()
+
+
+def plan_place(plan: Any, place_id: str) -> str:
+    """A station's or site's name in ``plan`` for a leg's end ("Aalborg Politigård", "Fjerritslev – ..."); the id
+    when the plan has no such place."""
+    for st in plan.stations:
+        if st.id == place_id:
+            return str(st.name)
+    for s in plan.sites:
+        if s.id == place_id:
+            return place_name(s.name)
+    return place_id
 
 
 def note(meta: dict[str, object]) -> str:
