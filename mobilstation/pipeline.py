@@ -308,12 +308,7 @@ def build_plan(
 
 
 def _stability(sites: Sequence[Site], resolved: ResolvedScenario) -> list[Site]:
-    """A re-plan's published visits: kept to their day, near their time and van, worth their stability prize.
-
-    The kept window is the published start give or take the re-plan's
-    tolerance, within the site's own windows; a site whose windows leave
-    nothing of it keeps its own.
-    """
+    """A re-plan's published visits: kept to their day and van, worth their stability prize."""
     from dataclasses import replace
 
     keep, bonus = resolved.keep_days, resolved.stability_bonus
@@ -329,28 +324,12 @@ def _stability(sites: Sequence[Site], resolved: ResolvedScenario) -> list[Site]:
             }
         if site.id in keep:
             changes["days"] = keep[site.id]
-        narrow = _kept_windows(site.windows, resolved.keep_windows.get(site.id, ()))
-        if narrow:
-            changes["windows"] = narrow
         if site.id in resolved.keep_vehicle:
             changes["meta"] = {**changes.get("meta", site.meta), "vehicle": resolved.keep_vehicle[site.id]}
         if changes:
             site = replace(site, **changes)
         out.append(site)
     return out
-
-
-def _kept_windows(
-    own: Sequence[tuple[int, int]], kept: Sequence[tuple[int, int]]
-) -> tuple[tuple[int, int], ...]:
-    """The parts of ``kept`` inside the site's ``own`` windows (empty: nothing of it fits)."""
-    out = []
-    for a, b in kept:
-        for c, d in own:
-            lo, hi = max(a, c), min(b, d)
-            if lo <= hi:
-                out.append((lo, hi))
-    return tuple(sorted(set(out)))
 
 
 def campaign_progress(record: PlanRecord, before: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -11,9 +11,11 @@ A van breaks down, the Læsø ferry is cancelled, an officer calls in sick.
   quotas (visits, mobile and patrol hours already made), the officers'
   hours (time already worked), the sites' weekly maxima, requests and
   campaign targets already served.
-* **Stability.** A published visit on a remaining day keeps its day when it
-  still can (the site may only be visited that day) and is worth the
-  scenario's ``stability`` weight on top of its score, so the new plan keeps
+* **Stability.** A published visit on a remaining day keeps its day and its
+  van when it still can (the site may only be visited that day, by that
+  van; its time follows the day's new order, since a plan starts each visit
+  as early as it can) and is worth the ``stability`` weight on top of its
+  score, so the new plan keeps
   it unless keeping it costs more than a changed visit is worth. A visit
   whose day the disruption hits (its van down, its ferry closed) may move
   to any remaining day with half that weight.
@@ -115,8 +117,14 @@ def replan(
     stability: float = 1.0,
     progress: Progress | None = None,
     record_disruptions: bool = True,
+    pins: list[str] = (),  # type: ignore[assignment]
 ) -> ReplanResult:
-    """Re-plan ``iso_week`` from ``start`` under ``disruptions`` (see the module docstring)."""
+    """Re-plan ``iso_week`` from ``start`` under ``disruptions`` (see the module docstring).
+
+    ``pins``: visits promised since publication, ``SITE@DATE[@HH:MM][@VAN]``
+    (site id or name); they join the week's scenario (``pinned``) and must
+    lie on or after ``start``.
+    """
     from mobilstation.api import load_scenario
     from mobilstation.ledger import open_ledger
     from mobilstation.ledger.inputs import with_memory
@@ -140,7 +148,16 @@ def replan(
     resolved_full = resolve(full)
     _check_subjects(disruptions, resolved_full, dates)
 
-    partial = full.model_copy(update={"days": [d.isoweekday() for d in remaining]})
+    if pins:
+        spec["pinned"] = [*spec.get("pinned", []), *(_pin(p, start) for p in pins)]
+        full = load_scenario(spec)
+        resolved_full = resolve(full)
+    partial = full.model_copy(
+        update={
+            "days": [d.isoweekday() for d in remaining],
+            "pinned": [p for p in full.pinned if p.date >= start],
+        }
+    )
     resolved = resolve(partial)
     notes: list[str] = [f"genplanlagt fra {start.isoformat()} efter: " + ", ".join(
         f"{d.kind} {d.subject} {d.first}..{d.last}" for d in disruptions) if disruptions else
@@ -187,9 +204,7 @@ def replan(
     # -- stability: published visits on the remaining days keep their day, with a prize for it
     keep: dict[str, tuple[int, ...]] = {}
     bonus: dict[str, float] = {}
-    windows: dict[str, list[tuple[int, int]]] = {}
     vans: dict[str, set[str]] = {}
-    tolerance = 20  # minutes a kept visit may shift
     down = {d.subject: d for d in disruptions if d.kind == "vehicle_down"}
     closed_links = {d.subject: d for d in disruptions if d.kind == "link_closed"}
     for r in previous.routes:
@@ -207,8 +222,7 @@ def replan(
             else:
                 keep[st.site_id] = tuple(sorted({*keep.get(st.site_id, ()), day.isoweekday()}))
                 bonus[st.site_id] = stability
-                # near its published start, with its published van: a kept visit is the same visit
-                windows.setdefault(st.site_id, []).append((max(0, st.start - tolerance), st.start + tolerance))
+                # with its published van: a kept visit is the same crew's visit
                 vans.setdefault(st.site_id, set()).add(r.vehicle_id)
     # a site visited before `start` keeps its spacing from that visit on the remaining days
     last_made: dict[str, date] = {}
@@ -229,12 +243,15 @@ def replan(
                 keep[sid] = allowed
     if stability <= 0:  # planning the remaining days from scratch (the benchmark's baseline)
         keep = {k: v for k, v in keep.items() if k in last_made}
-        bonus, windows, vans = {}, {}, {}
+        bonus, vans = {}, {}
+    # a mandatory visit (a request's deadline, a promise) keeps only the prize: tying it to its old
+    # day, time and van could leave no way to make it at all
+    for sid in [k for k in keep if k in sites_prev and sites_prev[k].mandatory and k not in last_made]:
+        keep.pop(sid)
     resolved = replace(
         resolved,
         keep_days=keep,
         stability_bonus=bonus,
-        keep_windows={k: tuple(sorted(v)) for k, v in windows.items() if k in keep},
         keep_vehicle={k: next(iter(v)) for k, v in vans.items() if len(v) == 1 and k in keep},
     )
     resolved = with_memory(resolved, memory)
@@ -243,11 +260,31 @@ def replan(
         progress("genplanlægger de resterende dage")
     future = build_plan(resolved, time_limit=time_limit, seed=seed, work_limit=work_limit, progress=progress)
     record = _merge(previous, future, past_routes, start, resolved_full, notes)
+    record.scenario.spec = full.model_dump(mode="json") if pins else record.scenario.spec
     if record_disruptions:
         with open_ledger(ledger, create=False) as book:
             for d in disruptions:
                 book.add_disruption(iso_week, d.kind, d.subject, d.first, d.last, note=f"genplan fra {start}")
     return ReplanResult(record=record, previous=previous, disruptions=disruptions, notes=notes)
+
+
+def _pin(text: str, start: date) -> dict[str, Any]:
+    """``Brovst@2026-12-03@10:30@bil1`` -> a scenario ``pinned`` entry; a day before ``start`` is bad input."""
+    from mobilstation.tabular import parse_date
+
+    parts = text.split("@")
+    if len(parts) < 2 or not parts[0].strip():
+        raise InputError(f"--pin {text!r}: expected SITE@DATE[@HH:MM][@VAN], e.g. Brovst@2026-12-03@10:30@bil1")
+    day = parse_date(parts[1], where=f"--pin {text!r}")
+    if day < start:
+        raise InputError(f"--pin {text!r}: {day} ligger før --from {start} (i fortiden)")
+    pin: dict[str, Any] = {"site": parts[0].strip(), "date": day.isoformat()}
+    for extra in parts[2:]:
+        if ":" in extra:
+            pin["time"] = extra.strip()
+        elif extra.strip():
+            pin["vehicle"] = extra.strip()
+    return pin
 
 
 def _days_left(weekdays: Iterable[int], out: list[Disruption], remaining: list[date]) -> tuple[int, ...]:
@@ -355,7 +392,7 @@ def _merge(
                 "windows": published[s.id].windows,
             }
         )
-        if s.id in published
+        if s.id in published and not s.meta.get("pinned")
         else s
         for s in future.sites
     ]

@@ -1064,7 +1064,6 @@ class ResolvedScenario:
     # a re-plan (mobilstation.replan): published visits that keep their weekdays, and their stability prize
     keep_days: dict[str, tuple[int, ...]] = field(default_factory=dict)
     stability_bonus: dict[str, float] = field(default_factory=dict)
-    keep_windows: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     keep_vehicle: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -245,11 +245,8 @@ def hold_to_scenario(plan: PlanRecord, resolved: ResolvedScenario) -> tuple[Plan
             want |= _rotation_rules(x, resolved)
         if made.get(x.id):
             want["weekly_max"] = want["weekly_max"] - made[x.id]
-        if x.id in resolved.keep_days:  # a re-plan keeps a published visit on its day, near its time
+        if x.id in resolved.keep_days:  # a re-plan keeps a published visit on its day
             want["days"] = list(resolved.keep_days[x.id])
-            narrow = _kept(want.get("windows", x.windows), resolved.keep_windows.get(x.id, ()))
-            if narrow:
-                want["windows"] = narrow
         if x.id in pins:  # a promised visit: that day, that minute
             want |= pins[x.id]
         got = {**x.model_dump(), "skills": sorted(x.skills)}
@@ -352,12 +349,3 @@ def _pin_rules(
         vehicles[hits[0].id] = (pin.date.isoformat(), pin.vehicle)
     return rules, vehicles
 
-
-def _kept(own: Any, kept: Any) -> list[list[int]]:
-    """A re-plan's window around a published start, cut to the site's own windows."""
-    out = set()
-    for a, b in kept:
-        for c, d in own:
-            if max(a, c) <= min(b, d):
-                out.add((max(a, c), min(b, d)))
-    return [list(w) for w in sorted(out)]

@@ -126,6 +126,8 @@ def test_bad_replans_exit_2_and_leave_the_ledger_alone(published: tuple[Path, Pa
         (["--week", "2026-W49", "--from", "2026-12-02", "--link-closed", "broen"], "broen"),
         (["--week", "2026-W49", "--from", "2026-12-02", "--officer-absent", "LB99:2026-12-03"], "LB99"),
         (["--week", "2026-W49", "--from", "2026-12-02", "--vehicle-down", "bil2:2026-12-04..2026-12-02"], "ends"),
+        (["--week", "2026-W49", "--from", "2026-12-02", "--pin", "Brovst@2026-12-01"], "i fortiden"),
+        (["--week", "2026-W49", "--from", "2026-12-02", "--pin", "Atlantis@2026-12-03"], "Atlantis"),
     ]
     with open_ledger(ledger) as book:
         before = len(book.disruptions()), len(book.publications())
@@ -175,3 +177,20 @@ def test_pins_that_cannot_be_are_named(tmp_path: Path) -> None:
         assert result.exit_code == code, (name, result.output)
         assert needle in result.output, (name, result.output)
         assert not (tmp_path / name).exists()
+
+
+def test_a_replan_keeps_a_new_promise(published: tuple[Path, Path], tmp_path: Path) -> None:
+    ledger, _ = published
+    out = tmp_path / "pinned"
+    result = run(
+        "replan", "--ledger", ledger, "--week", "2026-W49", "--from", "2026-12-02", "--out", out,
+        "--pin", "Brovst@03-12-2026@11:00@bil1", "--work-limit", QUICK_WORK_LIMIT, "--seed", QUICK_SEED,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    plan = PlanRecord.read(out)
+    brovst = next(s for s in plan.sites if s.name == "Brovst")
+    assert [(r.vehicle_id, r.date, st.start) for r in plan.routes for st in r.stops if st.site_id == brovst.id][
+        -1
+    ] == ("bil1", "2026-12-03", 660)
+    assert plan.scenario.spec["pinned"][-1] == {"site": "Brovst", "date": "2026-12-03", "time": "11:00", "vehicle": "bil1"}
+    assert plan_violations(plan, resolve(load_scenario(plan.scenario.spec))) == []

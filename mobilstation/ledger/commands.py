@@ -254,6 +254,10 @@ def replan_command(
     officer_absent: Annotated[
         list[str] | None, typer.Option("--officer-absent", help="OFFICER[:FROM..TO] absent (repeatable).")
     ] = None,
+    pin: Annotated[
+        list[str] | None,
+        typer.Option("--pin", help="A promised visit SITE@DATE[@HH:MM][@VAN], e.g. Brovst@2026-12-03@10:30@bil1."),
+    ] = None,
     stability: Annotated[
         float, typer.Option("--stability", min=0.0, help="Prize for keeping a published visit on its day.")
     ] = 1.0,
@@ -287,6 +291,7 @@ def replan_command(
         result = replan(
             ledger, week, first, found, time_limit=time_limit, seed=seed, work_limit=work_limit,
             stability=stability, progress=None if quiet else (lambda m: err.print(f"[dim]{escape(m)}[/]")),
+            pins=pin or [],
         )  # fmt: skip
         write_outputs(result.record, out_dir, previous=result.previous)
     moved = changes(result.previous, result.record)
