@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ class Case:
     mutate: Callable[..., Any]
     expected: str  # a regular expression one violation must match
     explained: bool = False  # check with require_all_explained
+    scenario_change: Callable[..., Any] | None = None  # (scenario, plan) -> the scenario to check against
 
 
 def _r(p: PlanRecord, rid: str) -> Route:
@@ -108,6 +109,21 @@ def _drop_request_site(p: PlanRecord) -> None:
     x = min(requests, key=lambda s: (s.id in visited, s.mandatory))  # an unvisited one where there is one
     p.sites = [s for s in p.sites if s.id != x.id]
     p.unvisited = [u for u in p.unvisited if u.site_id != x.id]
+
+
+def _first_visit(p: PlanRecord) -> tuple[Route, Any]:
+    r = next(r for r in p.routes if r.stops)
+    return r, r.stops[0]
+
+
+def _pin_first_visit(s: ResolvedScenario, p: PlanRecord) -> ResolvedScenario:
+    from datetime import date as _date
+
+    from mobilstation.scenario import PinSpec
+
+    r, st = _first_visit(p)
+    pin = PinSpec(site=st.site_id, date=_date.fromisoformat(r.date), vehicle="ukendt-bil")
+    return replace(s, scenario=s.scenario.model_copy(update={"pinned": [pin]}))
 
 
 def _invented_campaign_target(p: PlanRecord) -> None:
@@ -570,6 +586,20 @@ QUICK: list[Case] = [
         r"scenario: site request:IKKE-I-FILEN is a request the scenario's request file does not have",
     ),
     Case(
+        "pin_other_van",
+        "quick",
+        lambda p: None,
+        r"scenario: pin .* on .*: visited by bil\d, pinned to ukendt-bil",
+        scenario_change=lambda s, p: _pin_first_visit(s, p),
+    ),
+    Case(
+        "kept_visit_other_van",
+        "quick",
+        lambda p: None,
+        r"scenario: kept visit .* on .*: visited by bil\d, kept with ukendt-bil",
+        scenario_change=lambda s, p: replace(s, keep_vehicle={_first_visit(p)[1].site_id: "ukendt-bil"}),
+    ),
+    Case(
         "campaign_target_invented",
         "quick",
         _invented_campaign_target,
@@ -695,6 +725,8 @@ def _violations(
     if case.mutate == "matrix-without-depot":
         return check_plan(plan, travel=_matrix_without(matrix, plan.routes[0].depot_id))
     case.mutate(plan)
+    if case.scenario_change is not None:
+        scenario = case.scenario_change(scenario, plan)
     if case.base == "quick":
         return check_plan(plan, scenario, travel=matrix)
     return check_plan(plan, travel=matrix)
