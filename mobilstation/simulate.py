@@ -375,3 +375,43 @@ def simulate(
         _write_csv(out / "simulation_uden_ledger.csv", base_rows)
     _plot(out / "coverage.png", main, base_rows)
     return main, base_rows
+
+
+def _one(args: dict[str, Any]) -> tuple[list[SimulationWeek], list[SimulationWeek] | None]:
+    """One seed's simulation (what a Dask worker runs)."""
+    return simulate(**args)
+
+
+def simulate_seeds(
+    scenario: str | os.PathLike[str],
+    *,
+    seeds: list[int],
+    out_dir: str | os.PathLike[str],
+    ledger: str | None,
+    scheduler: str | None = None,
+    n_workers: int = 2,
+    **kw: Any,
+) -> dict[int, tuple[list[SimulationWeek], list[SimulationWeek] | None]]:
+    """Independent simulations, one per seed, on Dask: a running scheduler or a local cluster.
+
+    Each seed writes to ``OUT/seed-<n>/`` with its own ledger: ``ledger`` is
+    a SQLite path (``x.db`` -> ``x-seed-<n>.db``); a shared PostgreSQL
+    ledger cannot hold two simulations of the same weeks, so a URL is bad
+    input here.
+    """
+    from mobilstation.sweep import _dask_client
+
+    if ledger is not None and "://" in ledger:
+        raise InputError("--ledger: several seeds need one SQLite file each (a path), not a database URL")
+    out = Path(out_dir)
+    jobs = []
+    for seed in seeds:
+        led = None
+        if ledger is not None:
+            base = Path(ledger)
+            led = str(base.with_name(f"{base.stem}-seed-{seed}{base.suffix or '.db'}"))
+        jobs.append(dict(scenario=str(scenario), out_dir=str(out / f"seed-{seed}"), ledger=led, seed=seed, **kw))
+    with _dask_client(scheduler, n_workers) as client:
+        futures = client.map(_one, jobs, pure=False)
+        results = client.gather(futures)
+    return dict(zip(seeds, results, strict=True))

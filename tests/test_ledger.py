@@ -459,3 +459,24 @@ def test_simulate_three_weeks_with_and_without_the_ledger(tmp_path: Path) -> Non
         assert [p.iso_week for p in book.publications()] == ["2026-W49", "2026-W50", "2026-W51"]
     again = run("simulate", QUICK_SCENARIO, "--weeks", 1, "--ledger", ledger, "--out", tmp_path / "x")
     assert again.exit_code == 2 and "allerede offentliggjort" in again.output  # never into a used ledger
+
+
+def test_simulations_of_several_seeds_run_on_an_existing_dask_scheduler(tmp_path: Path) -> None:
+    import logging
+
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=logging.ERROR) as c:
+        result = run(
+            "simulate", QUICK_SCENARIO, "--weeks", 1, "--ledger", tmp_path / "sim.db", "--out", tmp_path / "out",
+            "--work-limit", 40, "--seeds", "4,5", "--scheduler", c.scheduler_address,
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    for seed in (4, 5):
+        rows = (tmp_path / "out" / f"seed-{seed}" / "simulation.csv").read_text(encoding="utf-8").splitlines()
+        assert len(rows) == 2 and rows[1].startswith("2026-W49,")
+        with open_ledger(tmp_path / f"sim-seed-{seed}.db") as book:
+            assert [p.iso_week for p in book.publications()] == ["2026-W49"]
+    bad = run("simulate", QUICK_SCENARIO, "--weeks", 1, "--ledger", tmp_path / "y.db", "--out", tmp_path / "y",
+              "--seeds", "1,2", "--scheduler", "tcp://127.0.0.1:9")  # fmt: skip
+    assert bad.exit_code == 2 and "cannot connect" in bad.output

@@ -191,17 +191,44 @@ def simulate_command(
     ] = 0.05,
     maps: Annotated[bool, typer.Option("--maps/--no-maps", help="Write the maps of every week.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    seeds: Annotated[
+        str | None, typer.Option("--seeds", help="Several independent simulations, e.g. 1,2,3 (on Dask).")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Address of a running Dask scheduler (with --seeds).")
+    ] = None,
 ) -> None:
     """Plan, publish and carry out N weeks in a row; compare with the no-ledger baseline."""
     from mobilstation.cli import err, handle_errors, out
     from mobilstation.errors import InputError
-    from mobilstation.simulate import simulate
+    from mobilstation.simulate import simulate, simulate_seeds
 
     with handle_errors():
         if ledger is None and not no_ledger:
             raise InputError(
                 "--ledger: give a new ledger for the simulation, or --no-ledger for the baseline only"
             )
+        if seeds is not None or scheduler is not None:
+            try:
+                seed_list = [int(x) for x in (seeds or str(seed)).split(",") if x.strip()]
+            except ValueError:
+                raise InputError(f"--seeds {seeds!r}: expected whole numbers separated by commas, e.g. 1,2,3") from None
+            results = simulate_seeds(
+                scenario, seeds=seed_list, out_dir=out_dir, ledger=None if no_ledger else ledger,
+                scheduler=scheduler, weeks=weeks, time_limit=time_limit, work_limit=work_limit,
+                request_rate=request_rate, cancel_share=cancel_share, maps=maps,
+            )  # fmt: skip
+            table = Table(title="Simuleringer pr. frø (syntetiske data)", title_justify="left")
+            for c in ("frø", "byer besøgt", "længste ventetid", "for sent", "uden ledger: byer / ventetid"):
+                table.add_column(c, justify="right")
+            for sd, (main, base) in results.items():
+                last, b = main[-1], (base[-1] if base else None)
+                table.add_row(
+                    str(sd), f"{last.towns_visited_so_far} / {last.towns_total}", str(last.max_weeks_waiting),
+                    str(last.requests_late), f"{b.towns_visited_so_far} / {b.max_weeks_waiting}" if b else "-",
+                )  # fmt: skip
+            out.print(table)
+            return
         main, base = simulate(
             scenario,
             weeks=weeks,
