@@ -292,6 +292,7 @@ def build_plan(
         settings=s.week_settings,
         solver=solver,
         progress=progress,
+        initial=resolved.initial_routes or None,
     )
     _step(progress, "plan record")
     record = assemble(

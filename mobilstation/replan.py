@@ -253,6 +253,10 @@ def replan(
         keep_days=keep,
         stability_bonus=bonus,
         keep_vehicle={k: next(iter(v)) for k, v in vans.items() if len(v) == 1 and k in keep},
+        # the search starts from the published routes of the remaining days (what no longer fits is dropped)
+        initial_routes={}
+        if stability <= 0
+        else {r.id: [st.site_id for st in r.stops] for r in previous.routes if date.fromisoformat(r.date) >= start},
     )
     resolved = with_memory(resolved, memory)
 

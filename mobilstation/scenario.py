@@ -1065,6 +1065,7 @@ class ResolvedScenario:
     keep_days: dict[str, tuple[int, ...]] = field(default_factory=dict)
     stability_bonus: dict[str, float] = field(default_factory=dict)
     keep_vehicle: dict[str, str] = field(default_factory=dict)
+    initial_routes: dict[str, list[str]] = field(default_factory=dict)  # route id -> site ids to start from
 
     @property
     def file(self) -> str:

@@ -73,6 +73,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 from dataclasses import dataclass
 from datetime import date
 
@@ -131,8 +132,10 @@ class _Week(_Building, _Searching, _Records):
         settings: WeekSettings,
         solver: SolverSettings,
         progress: Callable[[str], None] | None,
+        initial: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.t0 = time.perf_counter()
+        self.initial = dict(initial or {})
         self.sites = list(sites)
         self.vehicles = list(vehicles)
         self.officers = list(officers)
@@ -196,6 +199,27 @@ class _Week(_Building, _Searching, _Records):
         return int(self.travel.minutes[self.index[a], self.index[b]])
 
     # -- after solving -----------------------------------------------------
+    def _initial_seqs(self, model: Any, vds: Sequence[VehicleDay]) -> list[list[int]]:
+        """The ``initial`` routes as job sequences of this model (visits it no longer allows left out)."""
+        seqs: list[list[int]] = [[] for _ in vds]
+        if not self.initial:
+            return seqs
+        used: set[int] = set()
+        by_site: dict[str, list[int]] = {}
+        for j, job in enumerate(model.jobs):
+            by_site.setdefault(job.site.id, []).append(j)
+        for vd in vds:
+            for sid in self.initial.get(vd.id, ()):
+                j = next(
+                    (j for j in by_site.get(sid, ()) if j not in used and vd.index in model.jobs[j].routes
+                     and model.jobs[j].date == vd.date),
+                    None,
+                )  # fmt: skip
+                if j is not None:
+                    used.add(j)
+                    seqs[vd.index].append(j)
+        return seqs
+
     def run(self) -> WeekResult:
         self.progress("Finder brugbare bil-dage og besætninger")
         vds, unusable = self.vehicle_days()
@@ -211,6 +235,14 @@ class _Week(_Building, _Searching, _Records):
         greedy = PlanState(self, model, [[] for _ in vds])
         greedy.satisfy_covers()
         greedy.improve()
+        if self.initial:
+            # a plan to start from (a re-plan's published routes): kept when it does at least as well
+            seeded = PlanState(self, model, self._initial_seqs(model, vds))
+            seeded.repair_all()
+            seeded.satisfy_covers()
+            seeded.improve()
+            if seeded.key() <= greedy.key():
+                greedy = seeded
         sol_info, seqs = self._solve(model, greedy.seqs)
         state = PlanState(self, model, seqs)
         state.repair_all()
@@ -315,8 +347,14 @@ def plan_week(
     settings: WeekSettings | None = None,
     solver: SolverSettings | None = None,
     progress: Callable[[str], None] | None = None,
+    initial: Mapping[str, Sequence[str]] | None = None,
 ) -> WeekResult:
     """Plan one week: routes with crews, patrol hours, explanations, KPIs.
+
+    ``initial``: route id (``"bil1-2026-12-02"``) -> site ids in visiting
+    order, a plan to start from instead of an empty week (a re-plan starts
+    from the published routes); what no longer fits is dropped and the
+    search goes on from there.
 
     ``travel`` must hold every vehicle depot, every site and every officer
     station. ``municipalities`` maps code -> (name, population). ``links``
@@ -337,6 +375,7 @@ def plan_week(
         settings or WeekSettings(),
         solver or SolverSettings(),
         progress,
+        initial,
     )
     return week.run()
 
