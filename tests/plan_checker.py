@@ -761,15 +761,6 @@ def plan_violations(
     return check_plan(plan, scenario, travel=travel, require_all_explained=require_all_explained, **kwargs)
 
 
-# Officer patrol days that leave no time to drive to the areas: a planner bug that issue 12 fixes
-# (patrol blocks carry only part of the round trip). Tests that check whole plans keep these apart
-# and assert them in a test marked xfail with that reason, so no other violation can hide behind it.
-PATROL_TRAVEL_BUG = "issue 12: officer patrol days do not hold the drive to their areas"
-
-
 def is_patrol_travel(violation: str) -> bool:
+    """A violation saying an officer's patrol day leaves no time for the drive to its areas."""
     return " min travel from " in violation and ": patrol on " in violation
-
-
-def without_patrol_travel(violations: list[str]) -> list[str]:
-    return [v for v in violations if not is_patrol_travel(v)]

@@ -7,8 +7,6 @@ against its own resolved scenario and the travel matrix rebuilt outside the
 planner before anyone sees it; a violation raises there, naming the rule.
 ``tests/conftest.py`` installs it for the test session and
 ``notebooks/conftest.py`` for every notebook kernel (an IPython startup file).
-Patrol-travel violations are the planner bug issue 12 fixes: they are left to
-the xfail test in test_pipeline, so they do not stop every plan.
 """
 
 from __future__ import annotations
@@ -26,10 +24,10 @@ def install() -> None:
     original = pipeline.build_plan
 
     def build_plan(resolved: Any, **kwargs: Any) -> Any:
-        from plan_checker import plan_violations, without_patrol_travel
+        from plan_checker import plan_violations
 
         record = original(resolved, **kwargs)
-        violations = without_patrol_travel(plan_violations(record, resolved))
+        violations = plan_violations(record, resolved)
         if violations:
             raise AssertionError(
                 f"plan checker: the plan of {record.scenario.name!r} breaks {len(violations)} rule(s):\n"

@@ -16,12 +16,10 @@ import pytest
 import yaml
 from fixtures.quick import QUICK_SCENARIO, QUICK_SEED, QUICK_WORK_LIMIT
 from plan_checker import (
-    PATROL_TRAVEL_BUG,
     check_plan,
     is_patrol_travel,
     plan_violations,
     reference_matrix,
-    without_patrol_travel,
 )
 from shapely.geometry import Point as ShapelyPoint
 from shapely.geometry import shape
@@ -58,8 +56,7 @@ def _without_timing(value: Any) -> Any:
 def test_the_plan_is_feasible_by_an_independent_check(record: PlanRecord, resolved: ResolvedScenario) -> None:
     assert record.routes and sum(len(r.stops) for r in record.routes) > 0
     violations = plan_violations(record, resolved)
-    assert without_patrol_travel(violations) == []
-    assert [v for v in violations if is_patrol_travel(v)] == []  # quick happens to hold its patrol drives
+    assert violations == []
 
 
 VARIANTS = sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml") if p.stem != "quick")
@@ -90,10 +87,9 @@ def test_every_shipped_scenario_plans_feasibly(
 ) -> None:
     record = variant_plans[name]
     assert sum(len(r.stops) for r in record.routes) > 0
-    assert without_patrol_travel(plan_violations(record, variant_scenarios[name])) == []
+    assert plan_violations(record, variant_scenarios[name]) == []
 
 
-@pytest.mark.xfail(reason=PATROL_TRAVEL_BUG, strict=False)
 @pytest.mark.parametrize("name", VARIANTS)
 def test_patrol_days_hold_the_drive_to_their_areas(
     variant_plans: dict[str, PlanRecord], variant_scenarios: dict[str, ResolvedScenario], name: str
