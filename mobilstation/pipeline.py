@@ -430,12 +430,14 @@ def site_record(site: Site) -> SiteRecord:
 
 
 def synthetic_inputs(built: Demand) -> list[str]:
-    """Which inputs of the demand step were synthetic ("incidents", "requests"): every output says so."""
+    """Which inputs of the demand step were synthetic ("incidents", "requests", "campaigns"): every output says so."""
     synthetic: list[str] = []
     if built.incidents is not None and getattr(built.incidents, "synthetic", False):
         synthetic.append("incidents")
-    if any(x.synthetic for x in built.sites if x.kind == "request"):
+    if any(x.synthetic for x in built.sites if x.kind == "request" and "campaign" not in x.meta):
         synthetic.append("requests")
+    if any(x.synthetic for x in built.sites if "campaign" in x.meta):
+        synthetic.append("campaigns")
     return synthetic
 
 

@@ -415,7 +415,7 @@ def test_sites_writes_scored_sites(tmp_path: Path) -> None:
     assert {i.split(":")[1] for i in ids - request_ids} == {"butikker-hjoerring", "borgermoede"}  # campaigns
     assert f"{len(feats)} sites:" in result.output
     # the synthetic inputs travel with the file, and with each site they touch
-    assert doc["properties"]["synthetic_inputs"] == ["incidents", "requests"]
+    assert doc["properties"]["synthetic_inputs"] == ["incidents", "requests", "campaigns"]
     burglary = [f["properties"] for f in feats if f["properties"]["breakdown"].get("burglary", 0) > 0]
     assert burglary and all(p["burglary_from_synthetic"] for p in burglary)
     assert any("BEB-2026-0145" in n for n in doc["properties"]["notes"])

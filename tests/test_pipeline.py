@@ -188,7 +188,7 @@ def test_sites_are_the_scored_candidates(record: PlanRecord, resolved: ResolvedS
 
 def test_synthetic_inputs_are_labelled(record: PlanRecord) -> None:
     # the committed incidents are synthetic, and the example requests are marked so in the scenario
-    assert record.synthetic_inputs == ["incidents", "requests"]
+    assert record.synthetic_inputs == ["incidents", "requests", "campaigns"]
     requests = [s for s in record.sites if s.kind == "request"]
     assert requests and all(s.synthetic for s in requests)
     assert all(s.synthetic for s in record.sites if s.kind == "neighbourhood")

@@ -25,6 +25,7 @@ SYNTHETIC_INPUT_NAMES: dict[str, str] = {
     "requests": "borgerhenvendelser",
     "officers": "betjente og vagter",
     "population": "befolkningstal",
+    "campaigns": "kampagnemål (butikker, borgermøder)",
 }
 """Danish names for ``PlanRecord.synthetic_inputs``; others are shown as given."""
 
