@@ -5,8 +5,9 @@ disruptions (a van down, an officer absent, a fixed link closed, from a
 random weekday to the end of the week) is re-planned twice from that day:
 with the stability term (``mobilstation replan``) and without it (the same
 kept days before, the remaining days planned from scratch). For each the
-script prints the visits changed against the published plan (added, moved,
-cancelled) and the week's objective, and at the end the totals and ratios.
+script prints the visits changed against the published plan (added, moved
+to another day, time or van, cancelled; a new crew on the same visit is not
+counted) and the week's objective, and at the end the totals and ratios.
 
 Usage::
 
@@ -89,7 +90,8 @@ def main() -> int:
             t = time.perf_counter()
             res = replan(ledger, published.scenario.iso_week, start, d, time_limit=args.time_limit,
                          seed=args.seed, stability=stability, record_disruptions=False)  # fmt: skip
-            out[label] = (len(changes(published, res.record)), _objective(res.record),
+            moved = [c for c in changes(published, res.record) if c.change != "ny besætning"]
+            out[label] = (len(moved), _objective(res.record),
                           time.perf_counter() - t)  # fmt: skip
         rows.append((f"{kind} {subject} from {start}", out["replan"], out["scratch"]))
         r, s = out["replan"], out["scratch"]

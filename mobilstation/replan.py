@@ -248,6 +248,35 @@ def replan(
     # day, time and van could leave no way to make it at all
     for sid in [k for k in keep if k in sites_prev and sites_prev[k].mandatory and k not in last_made]:
         keep.pop(sid)
+    # a kept visit made once on the remaining days keeps its minute too: a soft pin (day, start, van),
+    # part of the week's scenario so the revised plan can be checked against it
+    once: dict[str, list[tuple[str, int, str]]] = {}
+    for r in previous.routes:
+        if date.fromisoformat(r.date) >= start:
+            for st in r.stops:
+                once.setdefault(st.site_id, []).append((r.date, st.start, r.vehicle_id))
+    promised = {p.site.casefold() for p in full.pinned}  # ids or names
+    soft = []
+    for sid in sorted(keep):
+        visits = once.get(sid, [])
+        name = sites_prev[sid].name.casefold() if sid in sites_prev else sid
+        if stability > 0 and len(visits) == 1 and sid not in last_made and not {sid.casefold(), name} & promised:
+            day, minute, van = visits[0]
+            soft.append({"site": sid, "date": day, "time": f"{minute // 60:02d}:{minute % 60:02d}",
+                         "vehicle": van, "soft": True})  # fmt: skip
+    if soft:
+        for p in soft:
+            keep.pop(p["site"], None)
+            vans.pop(p["site"], None)
+        spec["pinned"] = [*spec.get("pinned", []), *soft]
+        full = load_scenario(spec)
+        resolved_full = resolve(full)
+        resolved = replace(
+            resolved,
+            scenario=resolved.scenario.model_copy(
+                update={"pinned": [p for p in full.pinned if p.date >= start]}
+            ),
+        )
     resolved = replace(
         resolved,
         keep_days=keep,
@@ -264,7 +293,7 @@ def replan(
         progress("genplanlægger de resterende dage")
     future = build_plan(resolved, time_limit=time_limit, seed=seed, work_limit=work_limit, progress=progress)
     record = _merge(previous, future, past_routes, start, resolved_full, notes)
-    record.scenario.spec = full.model_dump(mode="json") if pins else record.scenario.spec
+    record.scenario.spec = full.model_dump(mode="json") if pins or soft else record.scenario.spec
     if record_disruptions:
         with open_ledger(ledger, create=False) as book:
             for d in disruptions:

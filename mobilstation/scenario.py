@@ -333,6 +333,9 @@ class PinSpec(_Spec):
     date: date
     time: str | None = None
     vehicle: str | None = None
+    soft: bool = False
+    """A re-plan's kept visit: if the site is visited this week, then on that day, at that time, by that
+    van; but it may be dropped (a promise may not)."""
 
     @field_validator("time")
     @classmethod

@@ -337,11 +337,9 @@ def _pin_rules(
         ]
         if len(hits) != 1:
             continue  # the pipeline refuses such a pin as bad input before planning
-        want: dict[str, Any] = {
-            "days": [pin.date.isoweekday()],
-            "mandatory": True,
-            "deadline": pin.date.isoformat(),
-        }
+        want: dict[str, Any] = {"days": [pin.date.isoweekday()]}
+        if not pin.soft:  # a promise must be kept; a re-plan's kept visit may be dropped
+            want |= {"mandatory": True, "deadline": pin.date.isoformat()}
         if pin.time is not None:
             h, m = (int(v) for v in pin.time.split(":"))
             want["windows"] = [[h * 60 + m, h * 60 + m]]

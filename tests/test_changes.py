@@ -50,3 +50,14 @@ def test_outside_text_stays_text_in_the_change_set(tmp_path: Path) -> None:
     assert FORMULA + " " + SCRIPT in set(table["sted"])  # the product's reader gives the text back
     html = (tmp_path / "aendringer.html").read_text(encoding="utf-8")
     assert SCRIPT not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_a_new_crew_on_the_same_visit_is_not_a_move() -> None:
+    before = small_plan()
+    after = before.model_copy(deep=True)
+    route = next(r for r in after.routes if r.stops)
+    route.crew = list(reversed(route.crew)) + ["LB99"]
+    found = changes(before, after)
+    assert {c.change for c in found} == {"ny besætning"}
+    assert {c.site_id for c in found} == {st.site_id for st in route.stops}
+    assert all(c.before == c.after and "LB99" in c.crew_after for c in found)

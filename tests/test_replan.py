@@ -192,5 +192,8 @@ def test_a_replan_keeps_a_new_promise(published: tuple[Path, Path], tmp_path: Pa
     assert [(r.vehicle_id, r.date, st.start) for r in plan.routes for st in r.stops if st.site_id == brovst.id][
         -1
     ] == ("bil1", "2026-12-03", 660)
-    assert plan.scenario.spec["pinned"][-1] == {"site": "Brovst", "date": "2026-12-03", "time": "11:00", "vehicle": "bil1"}
+    promise = {"site": "Brovst", "date": "2026-12-03", "time": "11:00", "vehicle": "bil1", "soft": False}
+    assert promise in plan.scenario.spec["pinned"]
+    # the published visits of the remaining days are kept as soft pins (day, minute, van), checked too
+    assert any(p["soft"] for p in plan.scenario.spec["pinned"])
     assert plan_violations(plan, resolve(load_scenario(plan.scenario.spec))) == []

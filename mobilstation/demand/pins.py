@@ -56,6 +56,11 @@ def apply_pins(sites: Sequence[Site], pins: Sequence[Any], label: str = "pinned"
             **site.meta,
             "pinned": {"date": pin.date.isoformat(), "time": pin.time, "vehicle": pin.vehicle},
         }
+        if getattr(pin, "soft", False):
+            # a re-plan's kept visit: that day, minute and van, or not at all
+            meta["pinned"]["soft"] = True
+            by_id[site.id] = replace(site, days=(pin.date.isoweekday(),), windows=windows, meta=meta)
+            continue
         by_id[site.id] = replace(
             site,
             days=(pin.date.isoweekday(),),

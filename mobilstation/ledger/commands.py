@@ -325,9 +325,10 @@ def replan_command(
     if not quiet:
         for n in result.notes:
             err.print(f"[yellow]bemærk:[/] {escape(n)}")
-        counts = {k: sum(1 for c in moved if c.change == k) for k in ("tilføjet", "flyttet", "aflyst")}
+        counts = {k: sum(1 for c in moved if c.change == k) for k in ("tilføjet", "flyttet", "aflyst", "ny besætning")}
         out.print(
-            f"{counts['tilføjet']} tilføjet, {counts['flyttet']} flyttet, {counts['aflyst']} aflyst; "
+            f"{counts['tilføjet']} tilføjet, {counts['flyttet']} flyttet, {counts['aflyst']} aflyst, "
+            f"{counts['ny besætning']} med ny besætning; "
             f"se {escape(str(out_dir / 'aendringer.html'))}"
         )
         err.print(f"[bold green]genplan skrevet til[/] {escape(str(out_dir))}; offentliggør med publish --revise")

@@ -5,7 +5,9 @@ breakdown, or any ``publish --revise``), the people concerned need the
 differences, not a new plan to compare by eye. :func:`changes` pairs the
 visits of each site in date order: a visit on another day, at another time
 or with another vehicle is *flyttet* (moved), one only in the old plan
-*aflyst* (cancelled), one only in the new *tilføjet* (added). Files (for
+*aflyst* (cancelled), one only in the new *tilføjet* (added); the same
+visit made by another crew is *ny besætning* (the officers must hear, the
+visit itself has not moved). Files (for
 the planner and the crews, internal):
 
 * ``changes.csv``: one row per change (semicolon, decimal comma, BOM, text
@@ -39,7 +41,7 @@ CHANGES_HTML = "aendringer.html"
 class Change:
     """One visit added, moved or cancelled (compared with the published plan)."""
 
-    change: Literal["tilføjet", "flyttet", "aflyst"]
+    change: Literal["tilføjet", "flyttet", "aflyst", "ny besætning"]
     site_id: str
     site: str
     municipality_code: str
@@ -78,10 +80,16 @@ def changes(before: PlanRecord, after: PlanRecord) -> list[Change]:
     order = sorted(set(a) | set(b), key=lambda s: (min(x[0:2] for x in a.get(s, []) + b.get(s, [])), s))
     for sid in order:
         old, new = list(a.get(sid, [])), list(b.get(sid, []))
-        for v in [v for v in old if v in new]:
-            old.remove(v)
-            new.remove(v)
         site = names[sid]
+        for v in list(old):
+            same = next((n for n in new if n[:3] == v[:3]), None)  # the same visit: day, start, van
+            if same is None:
+                continue
+            old.remove(v)
+            new.remove(same)
+            if same[3] != v[3]:  # another crew makes it: the officers must hear
+                when = _when(v[0], v[1], v[2])
+                out.append(Change("ny besætning", sid, site.name, site.municipality_code, when, when, v[3], same[3]))
         while old and new:
             o, n = old.pop(0), new.pop(0)
             out.append(
@@ -149,7 +157,7 @@ def write_changes(before: PlanRecord, after: PlanRecord, out_dir: Path) -> list[
         return escape(str(display_text(v)))
 
     fig_a, fig_b = _figures(before), _figures(after)
-    counts = {k: sum(1 for c in found if c.change == k) for k in ("tilføjet", "flyttet", "aflyst")}
+    counts = {k: sum(1 for c in found if c.change == k) for k in ("tilføjet", "flyttet", "aflyst", "ny besætning")}
     rows = "".join(
         f"<tr class='{e(c.change)}'><td>{e(c.change)}</td><td>{e(c.site)}</td>"
         f"<td>{e(munis.get(c.municipality_code, c.municipality_code))}</td><td>{e(c.before)}</td>"
@@ -167,8 +175,8 @@ def write_changes(before: PlanRecord, after: PlanRecord, out_dir: Path) -> list[
         "tr.flyttet td:first-child{color:#8a5300;font-weight:600}.aud{color:#555;font-size:0.9rem}</style></head><body>"
         f"<h1>Ændringer i ugeplanen, uge {e(after.scenario.iso_week)}</h1>"
         f"<p class='aud'>{e(AUDIENCE_INTERNAL)}</p>"
-        f"<p>{counts['tilføjet']} tilføjet, {counts['flyttet']} flyttet, {counts['aflyst']} aflyst "
-        "i forhold til den offentliggjorte plan.</p>"
+        f"<p>{counts['tilføjet']} tilføjet, {counts['flyttet']} flyttet, {counts['aflyst']} aflyst, "
+        f"{counts['ny besætning']} med ny besætning i forhold til den offentliggjorte plan.</p>"
         + (f"<ul>{notes}</ul>" if notes else "")
         + "<table><thead><tr><th>Ændring</th><th>Sted</th><th>Kommune</th><th>Før</th><th>Efter</th>"
         "<th>Besætning før</th><th>Besætning efter</th></tr></thead><tbody>"
