@@ -11,11 +11,11 @@ A van breaks down, the Læsø ferry is cancelled, an officer calls in sick.
   quotas (visits, mobile and patrol hours already made), the officers'
   hours (time already worked), the sites' weekly maxima, requests and
   campaign targets already served.
-* **Stability.** A published visit on a remaining day keeps its day and its
-  van when it still can (the site may only be visited that day, by that
-  van; its time follows the day's new order, since a plan starts each visit
-  as early as it can) and is worth the ``stability`` weight on top of its
-  score, so the new plan keeps
+* **Stability.** The search starts from the published routes of the
+  remaining days. A published visit made once on them becomes a *soft pin*
+  of the week's scenario: that day, that start minute, that van, or not at
+  all (a promise is a hard pin); one made twice keeps its days and van. Each
+  is worth the ``stability`` weight on top of its score, so the new plan keeps
   it unless keeping it costs more than a changed visit is worth. A visit
   whose day the disruption hits (its van down, its ferry closed) may move
   to any remaining day with half that weight.
