@@ -50,6 +50,7 @@ def main() -> int:
     ap.add_argument("--time-limit", type=float, default=10.0)
     ap.add_argument("--n", type=int, default=10)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--stability", type=float, default=1.0, help="the re-plan's stability weight")
     args = ap.parse_args()
 
     from mobilstation import api
@@ -86,7 +87,7 @@ def main() -> int:
                                       "link_closed": len(used_links)}[kind]))]  # fmt: skip
         d = [Disruption(kind, subject, start, dates[-1])]
         out = {}
-        for label, stability in (("replan", 1.0), ("scratch", 0.0)):
+        for label, stability in (("replan", args.stability), ("scratch", 0.0)):
             t = time.perf_counter()
             res = replan(ledger, published.scenario.iso_week, start, d, time_limit=args.time_limit,
                          seed=args.seed, stability=stability, record_disruptions=False)  # fmt: skip
