@@ -769,7 +769,9 @@ def test_objective_never_above_the_route_bound(solver):
     assert k["bound_method"] in ("column-generation", "lp-knapsack")
     assert k["plan_method"] in ("core", "greedy", "column-generation")
     assert res.solver["plan_method"] == k["plan_method"]
-    assert res.solver["colgen"]["rounds"] >= 1
+    cg = res.solver["colgen"]
+    # by the clock on a busy machine the search may leave column generation no time: then it says so
+    assert cg.get("rounds", 0) >= 1 or (solver.work_limit is None and cg.get("status") == "no time left"), cg
 
 
 def test_colgen_can_be_switched_off():
