@@ -40,7 +40,7 @@ from typing import Any, Literal
 
 from mobilstation.errors import InputError
 from mobilstation.outputs.changes import Change, changes
-from mobilstation.plan import PlanRecord, Stop
+from mobilstation.plan import PlanRecord
 
 __all__ = ["Change", "Disruption", "ReplanResult", "changes", "parse_disruption", "replan"]
 
@@ -144,67 +144,45 @@ def replan(
         raise InputError(f"uge {iso_week}: den offentliggjorte plan har ikke sit scenarie med; planlæg ugen igen")
     remaining = [d for d in dates if d >= start]
     spec = dict(previous.scenario.spec)
-    full = load_scenario(spec)
-    resolved_full = resolve(full)
-    _check_subjects(disruptions, resolved_full, dates)
-
     if pins:
         spec["pinned"] = [*spec.get("pinned", []), *(_pin(p, start) for p in pins)]
-        full = load_scenario(spec)
-        resolved_full = resolve(full)
-    partial = full.model_copy(
-        update={
-            "days": [d.isoweekday() for d in remaining],
-            "pinned": [p for p in full.pinned if p.date >= start],
-        }
-    )
-    resolved = resolve(partial)
     notes: list[str] = [f"genplanlagt fra {start.isoformat()} efter: " + ", ".join(
         f"{d.kind} {d.subject} {d.first}..{d.last}" for d in disruptions) if disruptions else
         f"genplanlagt fra {start.isoformat()}"]  # fmt: skip
 
-    # -- what happened before `start`
+    # -- what happened before `start`: the published routes stay whole (drivable), their visits
+    # locked; those the ledger records as cancelled did not happen
     cancelled = {(v.site_id, v.date.isoformat()) for v in ledger_visits if v.state == "cancelled"}
     past_routes = []
     for r in previous.routes:
-        if date.fromisoformat(r.date) >= start:
-            continue
-        stops = [
-            Stop(**{**st.model_dump(), "locked": True}) for st in r.stops if (st.site_id, r.date) not in cancelled
-        ]
-        if len(stops) != len(r.stops):
-            notes.append(f"{r.id}: {len(r.stops) - len(stops)} besøg aflyst ifølge ledgeren")
-            stops = [Stop(**{**st.model_dump(), "locked": True}) for st in r.stops]  # the record keeps the route drivable
-        past_routes.append(r.model_copy(update={"stops": stops}))
+        if date.fromisoformat(r.date) < start:
+            lost = sum(1 for st in r.stops if (st.site_id, r.date) in cancelled)
+            if lost:
+                notes.append(f"{r.id}: {lost} besøg aflyst ifølge ledgeren")
+            past_routes.append(r.model_copy(update={"stops": [st.model_copy(update={"locked": True}) for st in r.stops]}))
+    made_before = [(r, st) for r in past_routes for st in r.stops if (st.site_id, r.date) not in cancelled]
+    sites_prev = {s.id: s for s in previous.sites}
     made: dict[str, int] = dict(memory.made_in_week)
-    for r in past_routes:
-        for st in r.stops:
-            if (st.site_id, r.date) not in cancelled:
-                made[st.site_id] = made.get(st.site_id, 0) + 1
     closed = dict(memory.closed_requests)
     done = {k: set(v) for k, v in memory.campaign_done.items()}
-    sites_prev = {s.id: s for s in previous.sites}
-    for r in past_routes:
-        for st in r.stops:
-            s = sites_prev.get(st.site_id)
-            if s is None or (st.site_id, r.date) in cancelled:
-                continue
-            if "request_id" in s.meta:
-                closed[str(s.meta["request_id"])] = "served"
-            if s.meta.get("campaign"):
-                done.setdefault(s.meta["campaign"], set()).add(str(s.meta.get("target_id")))
+    last_made: dict[str, date] = {}
+    for r, st in made_before:
+        made[st.site_id] = made.get(st.site_id, 0) + 1
+        last_made[st.site_id] = max(last_made.get(st.site_id, start), date.fromisoformat(r.date))
+        s = sites_prev.get(st.site_id)
+        if s is None:
+            continue
+        if "request_id" in s.meta:
+            closed[str(s.meta["request_id"])] = "served"
+        if s.meta.get("campaign"):
+            done.setdefault(s.meta["campaign"], set()).add(str(s.meta.get("target_id")))
     memory = replace(memory, made_in_week=made, closed_requests=closed, campaign_done=done)
-
-    # -- the disruption
-    resolved = _apply_disruptions(resolved, disruptions, remaining, notes)
-
-    # -- what the first days achieved comes off the quotas and the officers' hours
-    resolved = _less_what_is_done(resolved, previous, start)
 
     # -- stability: published visits on the remaining days keep their day, with a prize for it
     keep: dict[str, tuple[int, ...]] = {}
     bonus: dict[str, float] = {}
     vans: dict[str, set[str]] = {}
+    published: dict[str, list[tuple[str, int, str]]] = {}  # site -> (date, start, van) on the remaining days
     down = {d.subject: d for d in disruptions if d.kind == "vehicle_down"}
     closed_links = {d.subject: d for d in disruptions if d.kind == "link_closed"}
     for r in previous.routes:
@@ -212,24 +190,19 @@ def replan(
         if day < start:
             continue
         for i, st in enumerate(r.stops):
+            published.setdefault(st.site_id, []).append((r.date, st.start, r.vehicle_id))
             legs = r.legs[i : i + 2] if r.legs else []
             hit = (r.vehicle_id in down and down[r.vehicle_id].covers(day)) or any(
                 lk in closed_links and closed_links[lk].covers(day) for leg in legs for lk in leg.links
             )
             if hit:
                 bonus[st.site_id] = max(bonus.get(st.site_id, 0.0), stability / 2)
-                keep.pop(st.site_id, None) if st.site_id not in keep else None
             else:
                 keep[st.site_id] = tuple(sorted({*keep.get(st.site_id, ()), day.isoweekday()}))
                 bonus[st.site_id] = stability
                 # with its published van: a kept visit is the same crew's visit
                 vans.setdefault(st.site_id, set()).add(r.vehicle_id)
     # a site visited before `start` keeps its spacing from that visit on the remaining days
-    last_made: dict[str, date] = {}
-    for r in past_routes:
-        for st in r.stops:
-            if (st.site_id, r.date) not in cancelled:
-                last_made[st.site_id] = max(last_made.get(st.site_id, start), date.fromisoformat(r.date))
     for sid, day in last_made.items():
         gap = sites_prev[sid].min_gap_days if sid in sites_prev else 0
         allowed = tuple(d.isoweekday() for d in remaining if (d - day).days >= max(gap, 1))
@@ -250,33 +223,34 @@ def replan(
         keep.pop(sid)
     # a kept visit made once on the remaining days keeps its minute too: a soft pin (day, start, van),
     # part of the week's scenario so the revised plan can be checked against it
-    once: dict[str, list[tuple[str, int, str]]] = {}
-    for r in previous.routes:
-        if date.fromisoformat(r.date) >= start:
-            for st in r.stops:
-                once.setdefault(st.site_id, []).append((r.date, st.start, r.vehicle_id))
-    promised = {p.site.casefold() for p in full.pinned}  # ids or names
+    promised = {str(p["site"]).casefold() for p in spec.get("pinned", [])}  # ids or names
     soft = []
     for sid in sorted(keep):
-        visits = once.get(sid, [])
+        visits = published.get(sid, [])
         name = sites_prev[sid].name.casefold() if sid in sites_prev else sid
         if stability > 0 and len(visits) == 1 and sid not in last_made and not {sid.casefold(), name} & promised:
             day, minute, van = visits[0]
             soft.append({"site": sid, "date": day, "time": f"{minute // 60:02d}:{minute % 60:02d}",
                          "vehicle": van, "soft": True})  # fmt: skip
-    if soft:
-        for p in soft:
-            keep.pop(p["site"], None)
-            vans.pop(p["site"], None)
-        spec["pinned"] = [*spec.get("pinned", []), *soft]
-        full = load_scenario(spec)
-        resolved_full = resolve(full)
-        resolved = replace(
-            resolved,
-            scenario=resolved.scenario.model_copy(
-                update={"pinned": [p for p in full.pinned if p.date >= start]}
-            ),
-        )
+    for p in soft:
+        keep.pop(p["site"], None)
+        vans.pop(p["site"], None)
+    spec["pinned"] = [*spec.get("pinned", []), *soft]
+
+    # -- the week's scenario (with the new pins), checked once; the remaining days resolved once
+    full = load_scenario(spec)
+    resolved_full = resolve(full)
+    _check_subjects(disruptions, resolved_full, dates)
+    partial = full.model_copy(
+        update={
+            "days": [d.isoweekday() for d in remaining],
+            "pinned": [p for p in full.pinned if p.date >= start],
+        }
+    )
+    resolved = resolve(partial)
+    resolved = _apply_disruptions(resolved, disruptions, remaining, notes)
+    # what the first days achieved comes off the quotas and the officers' hours
+    resolved = _less_what_is_done(resolved, previous, start)
     resolved = replace(
         resolved,
         keep_days=keep,
@@ -293,7 +267,8 @@ def replan(
         progress("genplanlægger de resterende dage")
     future = build_plan(resolved, time_limit=time_limit, seed=seed, work_limit=work_limit, progress=progress)
     record = _merge(previous, future, past_routes, start, resolved_full, notes)
-    record.scenario.spec = full.model_dump(mode="json") if pins or soft else record.scenario.spec
+    if pins or soft:
+        record.scenario.spec = full.model_dump(mode="json")
     if record_disruptions:
         with open_ledger(ledger, create=False) as book:
             for d in disruptions:
