@@ -141,8 +141,7 @@ def demand(resolved: ResolvedScenario, *, travel: Any = None, progress: Progress
         index = DistrictIndex(resolved.district)
 
         def municipality_of(lon: float, lat: float) -> str | None:
-            code = index.code_of(lon, lat, fallback=None)
-            return code or None
+            return index.code_of(lon, lat) or None  # "" outside the district
 
         extra, campaigns, notes = campaign_sites(
             s.campaigns,
@@ -165,7 +164,8 @@ def demand(resolved: ResolvedScenario, *, travel: Any = None, progress: Progress
 
         sites = apply_pins(sites, s.pinned, label=f"{resolved.file}: pinned")
     return Demand(
-        campaigns=campaigns,incidents=incidents, hotspots=spots, requests=resolved.requests, sites=list(sites))
+        incidents=incidents, hotspots=spots, requests=resolved.requests, sites=list(sites), campaigns=campaigns
+    )
 
 
 def travel_points(resolved: ResolvedScenario, sites: Sequence[Site]) -> list[Point]:

@@ -85,7 +85,6 @@ class SimulationWeek:
 class _Tracker:
     """What happened so far, recomputed from the plans and the cancellations (never from the ledger)."""
 
-    first: date
     town_ids: set[str] = field(default_factory=set)
     last_town_week: dict[str, int] = field(default_factory=dict)
     request_deadline: dict[str, date] = field(default_factory=dict)
@@ -212,6 +211,7 @@ def _run(
     ledger: str | None,
     arrivals: list[dict[str, Any]],
     base_requests: list[dict[str, Any]],
+    synthetic_params: dict[str, Any],
     time_limit: float | None,
     seed: int,
     work_limit: int | None,
@@ -223,10 +223,7 @@ def _run(
     from mobilstation.ledger import open_ledger
 
     rng = np.random.default_rng(seed + 7919)
-    base = api.load_scenario(scenario)
-    synthetic = base.incidents.synthetic if base.incidents is not None else None
-    synthetic_params = synthetic.model_dump(mode="json") if synthetic is not None else {}
-    tracker = _Tracker(first=week_monday(weeks[0]))
+    tracker = _Tracker()
     rows: list[SimulationWeek] = []
     inputs = out / "inddata"
     inputs.mkdir(parents=True, exist_ok=True)
@@ -355,11 +352,13 @@ def simulate(
         text = Path(sc.requests.file).read_text(encoding="utf-8-sig")
         base_requests = list(csv.DictReader(io.StringIO(text)))
     arrivals = _arrivals(resolved.district, names, request_rate, seed)
+    synthetic = sc.incidents.synthetic if sc.incidents is not None else None
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     kw = dict(
         arrivals=arrivals,
         base_requests=base_requests,
+        synthetic_params=synthetic.model_dump(mode="json") if synthetic is not None else {},
         time_limit=time_limit,
         seed=seed,
         work_limit=work_limit,

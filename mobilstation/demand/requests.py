@@ -264,16 +264,6 @@ def read_requests(
     return place_requests(rows, district, dates=planned, report=report)
 
 
-def _date(text: str, field_name: str, problems: list[str]) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        problems.append(f"{field_name}: expected an ISO date like 2026-12-02, got {text!r}")
-        return None
-
-
 def place_requests(
     rows: Sequence[dict[str, object]],
     district: District,

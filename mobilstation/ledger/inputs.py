@@ -32,7 +32,7 @@ def with_memory(resolved: ResolvedScenario, memory: Memory) -> ResolvedScenario:
     kept: list = []
     in_file: set[str] = set()
     report = requests.report if requests is not None else RequestReport(source=memory.source)
-    closed_in_file = {r for r in memory.closed_requests} & {str(x) for x in _file_ids(resolved)}
+    closed_in_file = set(memory.closed_requests) & _file_ids(resolved)
     # what the reader said of a request the ledger has closed (overdue, promise passed) no longer holds
     warnings = [w for w in warnings if not any(f"request {rid!r}" in w for rid in closed_in_file)]
     for r in requests or []:

@@ -290,12 +290,7 @@ class Ledger:
     def latest(self, iso_week: str) -> PublishedWeek | None:
         """The week's current publication (highest revision), or None."""
         with Session(self.engine) as s:
-            return s.scalars(
-                select(PublishedWeek)
-                .where(PublishedWeek.iso_week == iso_week)
-                .order_by(PublishedWeek.revision.desc())
-                .limit(1)
-            ).first()
+            return s.scalars(_latest_of(iso_week)).first()
 
     def latest_plan(self, iso_week: str) -> PlanRecord | None:
         row = self.latest(iso_week)
@@ -328,12 +323,7 @@ class Ledger:
         scenario_json = json.dumps(scenario or {}, ensure_ascii=False, sort_keys=True, default=str)
         try:
             with self._write() as s:
-                latest = s.scalars(
-                    select(PublishedWeek)
-                    .where(PublishedWeek.iso_week == week)
-                    .order_by(PublishedWeek.revision.desc())
-                    .limit(1)
-                ).first()
+                latest = s.scalars(_latest_of(week)).first()
                 if latest is not None and latest.plan_sha256 == sha:
                     return PublishResult(week, latest.revision, "unchanged", 0)
                 if latest is not None and not revise:
@@ -649,6 +639,16 @@ class Ledger:
                 ):
                     mem.campaign_done.setdefault(t.campaign, set()).add(t.target_id)
         return mem
+
+
+def _latest_of(iso_week: str) -> Any:
+    """The query for a week's publication with the highest revision."""
+    return (
+        select(PublishedWeek)
+        .where(PublishedWeek.iso_week == iso_week)
+        .order_by(PublishedWeek.revision.desc())
+        .limit(1)
+    )
 
 
 def _first_visit_day(record: PlanRecord) -> dict[str, date]:
