@@ -656,8 +656,10 @@ def test_without_timetable_ferry_legs_use_the_matrix():
 def test_time_limit_is_respected():
     kw = instance(solver=SolverSettings(time_limit_s=4, seed=1))
     res = plan_week(**kw)
-    assert res.solver["seconds"] <= res.solver["core_time_limit_s"] * 1.1
-    assert res.kpis["plan_seconds"] <= 4 * 1.1 + 1.0  # a second of slack for a busy machine
+    # The limits are what is asserted, not speed: a busy machine gets a second's slack on each.
+    assert res.solver["core_time_limit_s"] <= 4
+    assert res.solver["seconds"] <= res.solver["core_time_limit_s"] + 1.0
+    assert res.kpis["plan_seconds"] <= 4 + 2.0
     assert check_plan(res, kw) == []
 
 
