@@ -40,6 +40,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from mobilstation.errors import InputError, PlanFailed
+from mobilstation.i18n import t
+from mobilstation.progress import report
 from mobilstation.plan import PlanRecord
 from mobilstation.scenario import ResolvedScenario, Scenario, load_scenario, resolve
 
@@ -48,7 +50,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
     from mobilstation.demand.hotspots import Hotspots
-    from mobilstation.pipeline import Progress
+    from mobilstation.progress import Progress
 
 __all__ = [
     "Plan",
@@ -494,14 +496,11 @@ def hotspots(
         err = exc.errors()[0]
         field = ".".join(str(x) for x in err["loc"])
         raise InputError(f"--{field.replace('_', '-')}: {err['msg']} (got {err.get('input')!r})") from None
-    if progress:
-        progress("district")
+    report(progress, t("step.district"))
     d = load_district(int(district) if str(district).isdigit() else district)
-    if progress:
-        progress("incidents")
+    report(progress, t("step.incidents"))
     inc = read_incidents(incidents, d, as_of=as_of)
-    if progress:
-        progress(f"hotspots ({hp.method})")
+    report(progress, t("step.hotspots", method=hp.method))
     return detect_hotspots(inc, hp, as_of=as_of, district=d)
 
 

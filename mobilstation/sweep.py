@@ -64,9 +64,8 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-import typer
 
 from mobilstation._io import atomic_write_bytes, atomic_write_text
 from mobilstation.errors import InputError, PlanFailed
@@ -799,117 +798,3 @@ def _row(c: Combination, result: Mapping[str, Any]) -> dict[str, Any]:
         "run_dir": f"{RUNS_DIR}/{c.id}" if ok else "",
         **{k: result.get(k) for k in KPI_COLUMNS},
     }
-
-
-# ---------------------------------------------------------------------------
-# the CLI command
-# ---------------------------------------------------------------------------
-
-
-ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
-GridOpt = Annotated[
-    Path,
-    typer.Option(
-        "--grid",
-        "-g",
-        help="Grid YAML: dotted field -> list of values; 'fixed:' for all.",
-        show_default=False,
-    ),
-]
-OutOpt = Annotated[
-    Path,
-    typer.Option("--out", "-o", help="Sweep directory (runs/, sweep.csv, tradeoff.png).", show_default=False),
-]
-SchedulerOpt = Annotated[
-    str | None, typer.Option("--scheduler", help="Address of a running Dask scheduler.", show_default=False)
-]
-WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=1, help="Local Dask worker processes.")]
-NoMapsOpt = Annotated[bool, typer.Option("--no-maps", help="Skip each plan's HTML maps (much faster).")]
-NoResumeOpt = Annotated[bool, typer.Option("--no-resume", help="Plan every combination again.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary, only errors.")]
-
-
-def sweep_command(
-    scenario: ScenarioArg,
-    grid: GridOpt,
-    out_dir: OutOpt,
-    scheduler: SchedulerOpt = None,
-    workers: WorkersOpt = 2,
-    no_maps: NoMapsOpt = False,
-    no_resume: NoResumeOpt = False,
-    quiet: QuietOpt = False,
-) -> None:
-    """Plan every combination of a grid of overrides of SCENARIO (in parallel on Dask).
-
-    Writes OUT/runs/<id>/ (each plan's outputs), OUT/sweep.csv (one row per
-    combination: parameters, status, KPIs) and OUT/tradeoff.png. A rerun
-    skips combinations already planned. Exit 0 when the sweep ran (failed
-    combinations are counted and listed), 2 for a bad grid or scenario.
-    """
-    from rich.markup import escape
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from mobilstation.cli import err, handle_errors, out
-
-    with handle_errors():
-        if quiet:
-            frame = run_sweep(
-                scenario,
-                grid,
-                out_dir,
-                scheduler=scheduler,
-                n_workers=workers,
-                resume=not no_resume,
-                maps=False if no_maps else None,
-            )
-        else:
-            bar = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=err,
-                transient=False,
-            )
-            task = bar.add_task("validating grid", total=None)
-
-            def report(done: int, total: int, row: Mapping[str, Any] | None) -> None:
-                if row is None:
-                    bar.update(task, description="planning", total=total, completed=done)
-                    if done:
-                        err.print(f"{done} of {total} combination(s) already planned (resumed)")
-                    return
-                bar.update(task, completed=done)
-                if row.get("status") != "ok":
-                    err.print(
-                        f"[yellow]{escape(str(row['id']))}: {row['status']}:[/] {escape(str(row['message']))}"
-                    )
-
-            with bar:
-                frame = run_sweep(
-                    scenario,
-                    grid,
-                    out_dir,
-                    scheduler=scheduler,
-                    n_workers=workers,
-                    progress=report,
-                    resume=not no_resume,
-                    maps=False if no_maps else None,
-                )
-    counts = frame["status"].value_counts().to_dict()
-    failed = len(frame) - counts.get("ok", 0)
-    if not quiet:
-        out.print(
-            f"{len(frame)} combination(s): {counts.get('ok', 0)} ok, "
-            f"{counts.get('infeasible', 0)} infeasible, {counts.get('error', 0)} error"
-        )
-        if failed:
-            out.print(f"[yellow]{failed} combination(s) failed[/]; see the status and message columns")
-        err.print(
-            f"[bold green]sweep written to[/] {escape(str(Path(out_dir) / SWEEP_FILE))} and {TRADEOFF_FILE}"
-        )
-
-
-def register(app: typer.Typer) -> None:
-    """Add the ``sweep`` command to the ``mobilstation`` Typer app."""
-    app.command("sweep")(sweep_command)

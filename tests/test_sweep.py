@@ -269,9 +269,9 @@ def test_sweep_on_local_dask_cluster_then_resume(tmp_path: Path) -> None:
     )
     resume_seconds = time.perf_counter() - t0
     assert result.exit_code == 0, result.output
-    assert "3 of 8 combination(s) already planned (resumed)" in result.output
-    assert "8 combination(s): 4 ok, 4 infeasible, 0 error" in result.output
-    assert "4 combination(s) failed" in result.output
+    assert "3 af 8 kombination(er) er allerede planlagt (genoptaget)" in result.output
+    assert "8 kombination(er): 4 ok, 4 uden mulig plan, 0 med fejl" in result.output
+    assert "4 kombination(er) fejlede" in result.output
     for i in kept:  # untouched: not planned again
         assert (out / "runs" / i / "plan.json").stat().st_mtime_ns == mtimes[i]
     again = read_sweep(out)

@@ -55,7 +55,7 @@ def publish_command(
     note: Annotated[str, typer.Option("--note", help="Why (kept with the revision).")] = "",
 ) -> None:
     """Record the plan in OUT_DIR as its week's published plan in the ledger."""
-    from mobilstation.cli import err, handle_errors
+    from mobilstation.console import err, handle_errors
     from mobilstation.ledger import open_ledger
     from mobilstation.plan import PlanRecord
 
@@ -79,7 +79,7 @@ def import_command(
 ) -> None:
     """Load past visits into the ledger (all or nothing)."""
     from mobilstation import api
-    from mobilstation.cli import err, handle_errors
+    from mobilstation.console import err, handle_errors
     from mobilstation.ledger import open_ledger
     from mobilstation.ledger.imports import read_visit_rows
     from mobilstation.plan import PlanRecord
@@ -109,7 +109,7 @@ def record_command(
     ] = None,
 ) -> None:
     """Record what happened: the week's planned visits made, except those --cancelled."""
-    from mobilstation.cli import err, handle_errors
+    from mobilstation.console import err, handle_errors
     from mobilstation.ledger import open_ledger
     from mobilstation.ledger.imports import parse_day
 
@@ -123,7 +123,7 @@ def record_command(
 
 def weeks_command(ledger: LedgerOpt) -> None:
     """List the published weeks and their revisions."""
-    from mobilstation.cli import handle_errors, out
+    from mobilstation.console import handle_errors, out
     from mobilstation.ledger import open_ledger
 
     with handle_errors(), open_ledger(ledger, create=False) as book:
@@ -149,7 +149,7 @@ def weeks_command(ledger: LedgerOpt) -> None:
 
 def requests_command(ledger: LedgerOpt) -> None:
     """List every citizen request the ledger knows, with its state."""
-    from mobilstation.cli import handle_errors, out
+    from mobilstation.console import handle_errors, out
     from mobilstation.ledger import open_ledger
 
     with handle_errors(), open_ledger(ledger, create=False) as book:
@@ -199,7 +199,7 @@ def simulate_command(
     ] = None,
 ) -> None:
     """Plan, publish and carry out N weeks in a row; compare with the no-ledger baseline."""
-    from mobilstation.cli import err, handle_errors, out
+    from mobilstation.console import err, handle_errors, out
     from mobilstation.errors import InputError
     from mobilstation.simulate import simulate, simulate_seeds
 
@@ -294,7 +294,7 @@ def replan_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Re-plan a published week from a day on after a disruption; write the revised week and its changes."""
-    from mobilstation.cli import err, handle_errors, out
+    from mobilstation.console import err, handle_errors, out
     from mobilstation.ledger.imports import parse_day
     from mobilstation.outputs.changes import changes
     from mobilstation.outputs.write import write_outputs

@@ -1,0 +1,151 @@
+"""The command line speaks Danish by default and English with ``--lang en`` or ``MOBILSTATION_LANG=en``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from mobilstation import i18n
+from mobilstation.cli import app
+from mobilstation.i18n import catalogue, num, pct, short, t
+
+ROOT = Path(__file__).resolve().parents[1]
+QUICK = ROOT / "scenarios" / "quick.yaml"
+
+#: Words the two languages share (names, units, file names): not a sign of English in a Danish run.
+_SHARED = {"ok", "id", "kde", "gistar", "station", "hotspots", "plan", "ledger", "json", "html", "csv"}
+
+
+def english_fragments() -> list[str]:
+    """The English words of the catalogue a Danish run must not print.
+
+    Each English template that differs from its Danish one is cut at its
+    fields (``{name}``) and markup; every piece holding a word of three or
+    more letters, which the Danish template does not hold too, is a fragment.
+    """
+    fragments: set[str] = set()
+    for da, en in catalogue().values():
+        if da == en:
+            continue
+        for piece in re.split(r"\{[^}]*\}|\\\[|\[/?[a-z ]*\]", en):
+            piece = piece.strip(" .,:;()-–'\"")
+            words = re.findall(r"[A-Za-z]{3,}", piece)
+            if not words or all(w.lower() in _SHARED for w in words) or piece in da:
+                continue
+            fragments.add(piece)
+    return sorted(fragments)
+
+
+def english_in(text: str) -> list[str]:
+    """The English fragments found in ``text`` as words (not inside a file name: ``visits.csv``)."""
+    found = []
+    for fragment in english_fragments():
+        if re.search(rf"(?<![\w/.-]){re.escape(fragment)}(?!\w|\.\w)", text):
+            found.append(fragment)
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _back_to_default() -> Any:
+    yield
+    i18n.set_language(None)
+
+
+# -- the catalogue ----------------------------------------------------------------------------
+
+
+def test_every_message_has_both_languages_with_the_same_fields() -> None:
+    for key, (da, en) in catalogue().items():
+        assert da.strip() and en.strip(), key
+        fields = [re.findall(r"\{(\w+)", s) for s in (da, en)]
+        assert sorted(fields[0]) == sorted(fields[1]), key
+
+
+def test_the_fragments_catch_english() -> None:
+    fragments = english_fragments()
+    assert "plan written to" in fragments and "visits on" in fragments
+    figures = {"visits": 3, "vehicle_days": 2, "visited": 3, "candidates": 9, "travel": "4", "unvisited": 0}
+    i18n.set_language("en")
+    assert english_in(t("plan.summary", **figures))
+    i18n.set_language("da")
+    assert not english_in(t("plan.summary", **figures))
+
+
+def test_language_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(i18n.ENV, raising=False)
+    assert i18n.language() == "da"
+    monkeypatch.setenv(i18n.ENV, "en_GB.UTF-8")
+    assert i18n.language() == "en"
+    assert i18n.set_language("da") == "da" and i18n.language() == "da"  # the option wins over the environment
+    with pytest.raises(ValueError, match="fr"):
+        i18n.set_language("fr")
+
+
+def test_numbers_follow_the_language() -> None:
+    i18n.set_language("da")
+    got = (num(1234.56), num(0.5, 2), short(2.5), short(8.0), pct(0.42))
+    assert got == ("1.234,6", "0,50", "2,5", "8", "42 %")
+    assert num(float("nan")) == "-" and pct(None) == "-"
+    i18n.set_language("en")
+    got = (num(1234.56), num(0.5, 2), short(2.5), short(8.0), pct(0.42))
+    assert got == ("1,234.6", "0.50", "2.5", "8", "42%")
+
+
+# -- a whole run ------------------------------------------------------------------------------
+
+
+def test_a_default_plan_run_prints_no_english(quick_plan: Any) -> None:
+    """``mobilstation plan`` (the quick scenario, a work limit, every step printed) in Danish only."""
+    assert quick_plan.exit_code == 0, quick_plan.output
+    text = quick_plan.output
+    assert english_in(text) == []
+    for danish in ("besøg på", "bil-dage", "plan skrevet til", "Søger ruter", "samler planen"):
+        assert danish in text
+    assert "advarsel:" in text
+    assert re.search(r"\(\d+,\d s\)", text)  # step times with a decimal comma
+
+
+def test_lang_en_gives_english(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["plan", str(QUICK), "--out", str(out), "--work-limit", "30", "--lang", "en"]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    text = result.output
+    for english in ("visits on", "vehicle-days", "plan written to", "Searching routes", "plan record"):
+        assert english in text
+    assert "warning:" in text
+    assert "is overdue" in text  # a reader's warning too
+    assert re.search(r"\(\d+\.\d s\)", text)
+    for danish in ("besøg på", "plan skrevet til", "Søger ruter", "advarsel:"):
+        assert danish not in text
+    assert (out / "plan.json").is_file()
+
+
+def test_the_environment_variable_gives_english(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["validate", str(QUICK)], env={"COLUMNS": "200", i18n.ENV: "en"})
+    assert result.exit_code == 0, result.output
+    assert "is valid" in result.output and "Vehicles" in result.output
+    danish = CliRunner().invoke(app, ["validate", str(QUICK)], env={"COLUMNS": "200", i18n.ENV: ""})
+    assert "er gyldig" in danish.output and "Køretøjer" in danish.output
+    assert english_in(danish.output) == []
+
+
+def test_help_in_both_languages() -> None:
+    runner = CliRunner()
+    danish = runner.invoke(app, ["--help"], env={"COLUMNS": "200", i18n.ENV: ""})
+    assert danish.exit_code == 0
+    assert "Planlæg ugen" in danish.output and "Kommandoer" in danish.output and "--lang" in danish.output
+    english = runner.invoke(app, ["--help", "--lang", "en"], env={"COLUMNS": "200"})
+    assert "Plan the week" in english.output and "Commands" in english.output
+    plan_help = runner.invoke(app, ["plan", "--help"], env={"COLUMNS": "200", i18n.ENV: "en"})
+    assert "Solver time limit in seconds." in plan_help.output and "FIELD=VALUE" in plan_help.output
+
+
+def test_an_unknown_language_is_bad_input() -> None:
+    result = CliRunner().invoke(app, ["validate", str(QUICK), "--lang", "fr"])
+    assert result.exit_code == 2
+    assert "ukendt sprog 'fr'" in result.output
