@@ -53,6 +53,15 @@ SetOpt = Annotated[
     list[str] | None,
     typer.Option("--set", help=h("opt.set"), metavar=h("opt.set.metavar"), show_default=False),
 ]
+WeekOpt = Annotated[str | None, typer.Option("--week", help=h("plan.opt.week"))]
+
+
+def _overrides(sets: list[str] | None, week: str | None) -> dict[str, Any]:
+    """The scenario overrides of ``--set`` and ``--week`` (the week wins: it is the more specific)."""
+    overrides = parse_sets(sets)
+    if week is not None:
+        overrides["week"] = week
+    return overrides
 
 
 # ---------------------------------------------------------------------------
@@ -73,16 +82,14 @@ def plan_command(
     ] = None,
     sets: SetOpt = None,
     quiet: QuietOpt = False,
-    week: Annotated[str | None, typer.Option("--week", help=h("plan.opt.week"))] = None,
+    week: WeekOpt = None,
     ledger: Annotated[str | None, typer.Option("--ledger", help=h("plan.opt.ledger"))] = None,
 ) -> None:
     """Plan the week of SCENARIO and write every output (plan.json, tables, calendars, maps) to --out."""
     from mobilstation import api
 
     with handle_errors():
-        overrides = parse_sets(sets)
-        if week is not None:
-            overrides["week"] = week
+        overrides = _overrides(sets, week)
         with progress_reporter(quiet) as progress:
             result = api.plan(
                 scenario,
@@ -101,12 +108,12 @@ def plan_command(
 
 
 @app.command("validate", cls=LocalizedCommand, help=h("validate.help"))
-def validate_command(scenario: ScenarioArg, sets: SetOpt = None) -> None:
+def validate_command(scenario: ScenarioArg, sets: SetOpt = None, week: WeekOpt = None) -> None:
     """Check SCENARIO and its data (district, places, officers, quotas, input files) without solving."""
     from mobilstation import api
 
     with handle_errors():
-        resolved = api.validate(scenario, overrides=parse_sets(sets))
+        resolved = api.validate(scenario, overrides=_overrides(sets, week))
     _print_resolved(resolved)
     out.print(f"[bold green]ok:[/] {escape(t('validate.ok', path=str(scenario)))}")
 
@@ -135,8 +142,8 @@ def compare_command(
         if row["section"] != section:
             section = row["section"]
             table.add_section()
-            table.add_row(f"[dim]{escape(section)}[/]", "", "", "")
-        table.add_row(escape(row["kpi"]), row["a_text"], row["b_text"], row["diff_text"])
+            table.add_row(f"[dim]{escape(row['section_text'])}[/]", "", "", "")
+        table.add_row(escape(row["kpi_text"]), row["a_text"], row["b_text"], row["diff_text"])
     out.print(table)
     from mobilstation.outputs.changes import changes
 
@@ -191,13 +198,13 @@ def hotspots_command(
 
 @app.command("sites", cls=LocalizedCommand, help=h("sites.help"))
 def sites_command(
-    scenario: ScenarioArg, out_dir: OutOpt, sets: SetOpt = None, quiet: QuietOpt = False
+    scenario: ScenarioArg, out_dir: OutOpt, sets: SetOpt = None, quiet: QuietOpt = False, week: WeekOpt = None
 ) -> None:
     """Build and score the candidate sites of SCENARIO; write sites.geojson (score and breakdown) to --out."""
     from mobilstation import api
 
     with handle_errors(), progress_reporter(quiet) as progress:
-        frame = api.sites(scenario, overrides=parse_sets(sets), progress=progress)
+        frame = api.sites(scenario, overrides=_overrides(sets, week), progress=progress)
         api.write_sites(frame, out_dir)
     if not quiet:
         _print_notes(frame.attrs.get("notes", []))

@@ -210,6 +210,12 @@ def test_validate_every_shipped_scenario(path: Path) -> None:
     assert "2026-W49" in result.output
 
 
+def test_validate_another_week() -> None:
+    result = run("validate", QUICK, "--week", "2026-W50")
+    assert result.exit_code == 0, result.output
+    assert "2026-W50: mandag 7/12, tirsdag 8/12" in result.output
+
+
 def test_validate_reports_the_field(tmp_path: Path) -> None:
     path = tmp_path / "x.yaml"
     path.write_text(
@@ -248,20 +254,22 @@ def test_compare_prints_both_plans(quick_plan: Any, tmp_path: Path) -> None:
     result = run("compare", a, b)
     assert result.exit_code == 0, result.output
     total = sum(len(r.stops) for r in PlanRecord.read(a).routes)
-    assert _row(result.output, "visits")[1:] == [str(total), str(total - dropped), f"{-dropped:+d}"]
+    assert _row(result.output, "besøg")[1:] == [str(total), str(total - dropped), f"{-dropped:+d}"]
     assert "A: quick" in result.output and "B: fewer" in result.output
     # and the visits themselves: the emptied route's stops are listed as cancelled, nothing else differs
     assert f"Besøg: {dropped} forskel(le) fra A til B" in result.output
     assert result.output.count("aflyst") == dropped and "tilføjet" not in result.output
     for label in (
-        "travel share of vehicle time",
-        "unvisited high-priority sites",
-        "town (share of sites visited)",
-        "coverage by kind",
-        "hours per 1,000 inhabitants",
+        "kørslens andel af bilernes tid",
+        "højt prioriterede steder ikke besøgt",
+        "by (andel af steder besøgt)",
+        "dækning pr. type",
+        "timer pr. 1.000 indbyggere",
         "Læsø",
     ):
         assert label in result.output
+    english = run("compare", a, b, "--lang", "en")
+    assert "travel share of vehicle time" in english.output and "coverage by kind" in english.output
 
 
 def test_compare_two_shipped_variants(quick_plan: Any, tmp_path: Path) -> None:
@@ -273,16 +281,17 @@ def test_compare_two_shipped_variants(quick_plan: Any, tmp_path: Path) -> None:
     assert "A: quick" in result.output and "B: burglary_focus" in result.output
     ra, rb = PlanRecord.read(quick_plan.out_dir), PlanRecord.read(b)
     visits = [sum(len(r.stops) for r in rec.routes) for rec in (ra, rb)]
-    assert _row(result.output, "visits")[1:] == [
+    assert _row(result.output, "besøg")[1:] == [
         str(visits[0]),
         str(visits[1]),
         f"{visits[1] - visits[0]:+d}",
     ]
     quotas = [sum(1 for m in rec.municipalities if m.quota_visits or m.quota_hours) for rec in (ra, rb)]
-    met = _row(result.output, "municipal quotas met")
+    met = _row(result.output, "kommunale kvoter opfyldt")
     assert met[1].endswith(f"/ {quotas[0]}") and met[2].endswith(f"/ {quotas[1]}")
-    share = _row(result.output, "travel share of vehicle time")
-    assert share[1].endswith("%") and share[2].endswith("%") and share[3].endswith("pp")
+    share = _row(result.output, "kørslens andel af bilernes tid")
+    assert share[1].endswith("%") and share[2].endswith("%") and share[3].endswith("%-point")
+    assert re.fullmatch(r"\d+,\d %", share[1])  # a decimal comma
 
 
 def test_compare_of_a_directory_without_a_plan(tmp_path: Path, quick_plan: Any) -> None:

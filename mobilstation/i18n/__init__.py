@@ -13,7 +13,8 @@ Numbers follow the language as well (:func:`num`, :func:`pct`): ``3,5`` and
 ``1,234`` in English.
 
 The catalogue lives in small modules by where the words are read
-(:mod:`.terminal`, :mod:`.steps`, :mod:`.notes`, :mod:`.errors`); an id is
+(:mod:`.terminal`, :mod:`.ledger`, :mod:`.steps`, :mod:`.notes`,
+:mod:`.errors`); an id is
 ``area.name`` and unique over all of them.
 """
 
@@ -63,10 +64,10 @@ def set_language(name: str | None) -> str:
 
 
 def _catalogue() -> dict[str, tuple[str, str]]:
-    from mobilstation.i18n import errors, notes, steps, terminal
+    from mobilstation.i18n import errors, ledger, notes, steps, terminal
 
     merged: dict[str, tuple[str, str]] = {}
-    for module in (terminal, steps, notes, errors):
+    for module in (terminal, ledger, steps, notes, errors):
         for key, pair in module.MESSAGES.items():
             if key in merged:
                 raise RuntimeError(f"message id {key!r} is in two catalogue modules")

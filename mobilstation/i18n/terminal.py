@@ -145,6 +145,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Visits: {count} difference(s) from A to B",
     ),
     "compare.col.change": ("ændring", "change"),
+    "compare.pp": (" %-point", " pp"),
+    # the sections and KPIs of mobilstation.api.compare, by their (English) keys
+    "compare.plan": ("plan", "plan"),
+    "compare.coverage by kind": ("dækning pr. type", "coverage by kind"),
+    "compare.visits by municipality": ("besøg pr. kommune", "visits by municipality"),
+    "compare.hours per 1,000 inhabitants": ("timer pr. 1.000 indbyggere", "hours per 1,000 inhabitants"),
+    "compare.visits": ("besøg", "visits"),
+    "compare.sites visited": ("steder besøgt", "sites visited"),
+    "compare.candidate sites": ("mulige steder", "candidate sites"),
+    "compare.vehicle-days used": ("bil-dage brugt", "vehicle-days used"),
+    "compare.travel share of vehicle time": (
+        "kørslens andel af bilernes tid",
+        "travel share of vehicle time",
+    ),
+    "compare.travel hours": ("køretimer", "travel hours"),
+    "compare.mobile-station hours": ("timer som mobil station", "mobile-station hours"),
+    "compare.patrol hours": ("patruljetimer", "patrol hours"),
+    "compare.municipal quotas met": ("kommunale kvoter opfyldt", "municipal quotas met"),
+    "compare.unvisited high-priority sites": (
+        "højt prioriterede steder ikke besøgt",
+        "unvisited high-priority sites",
+    ),
+    "compare.kpi.kind_share": ("{kind} (andel af steder besøgt)", "{kind} (share of sites visited)"),
+    "compare.town": ("by", "town"),
+    "compare.outlying": ("yderområde", "outlying"),
+    "compare.neighbourhood": ("boligområde", "neighbourhood"),
+    "compare.request": ("borgerhenvendelse", "request"),
     "compare.col.site": ("sted", "site"),
     # -- hotspots and sites ---------------------------------------------------
     "hotspots.help": (
@@ -226,6 +253,83 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "sweep.written": ("kørslen skrevet til", "sweep written to"),
     "sweep.written_files": ("{table} og {plot}", "{table} and {plot}"),
+    "sweep.what.vehicles": ("køretøjer", "vehicles"),
+    "sweep.what.days": ("planlagte dage", "planned days"),
+    "sweep.error.not_found": ("{source}: gitterfilen findes ikke", "{source}: grid file not found"),
+    "sweep.error.unreadable": (
+        "{source}: gitterfilen kan ikke læses: {reason}",
+        "{source}: cannot read the grid file: {reason}",
+    ),
+    "sweep.error.at": (" i linje {line}, kolonne {column}", " at line {line}, column {column}"),
+    "sweep.error.yaml": (
+        "{source}: ikke gyldig YAML{where}: {problem}",
+        "{source}: not valid YAML{where}: {problem}",
+    ),
+    "sweep.error.not_mapping": (
+        "{source}: forventede felter med lister af værdier, fik {got}",
+        "{source}: expected a mapping of override fields to lists of values, got {got}",
+    ),
+    "sweep.error.fixed": (
+        "{source}: {fixed_key}: forventede felter med værdier, fik {got}",
+        "{source}: {fixed_key}: expected a mapping of override fields to values, got {got}",
+    ),
+    "sweep.error.reserved": (
+        "{source}: {key}: navnet er en kolonne i {file}, ikke et felt i scenariet",
+        "{source}: {key}: this name is a column of {file}, not a scenario field",
+    ),
+    "sweep.error.nested": (
+        "{source}: {key}: forventede en liste af værdier; skriv felter inde i felter med punktum "
+        "(f.eks. '{key}.{field}: [1, 2]')",
+        "{source}: {key}: expected a list of values; write nested fields as dotted keys "
+        "(e.g. '{key}.{field}: [1, 2]')",
+    ),
+    "sweep.error.not_list": (
+        "{source}: {key}: forventede en liste med mindst én værdi (f.eks. '{key}: [1, 2]'), fik {got}; "
+        "enkelte værdier hører under '{fixed_key}:'",
+        "{source}: {key}: expected a non-empty list of values (e.g. '{key}: [1, 2]'), got {got}; "
+        "put single values under '{fixed_key}:'",
+    ),
+    "sweep.error.no_keys": (
+        "{source}: intet i gitteret: forventede felter med lister af værdier",
+        "{source}: no grid keys: expected override fields with lists of values",
+    ),
+    "sweep.error.both": (
+        "{source}: {key}: står både i gitteret og under '{fixed_key}:'",
+        "{source}: {key}: given both as a grid key and under '{fixed_key}:'",
+    ),
+    "sweep.error.count": (
+        "{where}: {key}: forventede et helt antal {what}, fik {got}",
+        "{where}: {key}: expected a whole number of {what}, got {got}",
+    ),
+    "sweep.error.range": (
+        "{where}: {key}: forventede 1 til {available} (scenariet har {available} {what}), fik {got}",
+        "{where}: {key}: expected 1 to {available} (the scenario has {available} {what}), got {got}",
+    ),
+    "sweep.error.no_scenario": ("{source}: scenariefilen findes ikke", "{source}: scenario file not found"),
+    "sweep.error.combination": (
+        "{source}: kombination {number} ({described})",
+        "{source}: combination {number} ({described})",
+    ),
+    "sweep.error.twice": (
+        "{where}: samme kombination som nummer {number} (en værdi skrevet to gange?)",
+        "{where}: the same combination as number {number} (a value listed twice?)",
+    ),
+    "sweep.error.no_table": (
+        "{source}: ingen {file} (forventede --out-mappen fra en kørsel af sweep)",
+        "{source}: no {file} found (expected the --out directory of a sweep)",
+    ),
+    "sweep.error.scheduler": (
+        "scheduler {scheduler!r}: kan ikke forbinde ({reason})",
+        "scheduler {scheduler!r}: cannot connect ({reason})",
+    ),
+    "sweep.error.workers": (
+        "n_workers: forventede mindst 1, fik {got}",
+        "n_workers: expected at least 1, got {got}",
+    ),
+    "sweep.error.not_directory": (
+        "{source}: findes og er ikke en mappe",
+        "{source}: exists and is not a directory",
+    ),
     # -- input errors the command line finds itself -----------------------------
     "set.bad": (
         "--set {item!r}: forventede FELT=VÆRDI, f.eks. --set solver.seed=3",
