@@ -149,3 +149,14 @@ def test_an_unknown_language_is_bad_input() -> None:
     result = CliRunner().invoke(app, ["validate", str(QUICK), "--lang", "fr"])
     assert result.exit_code == 2
     assert "ukendt sprog 'fr'" in result.output
+
+
+def test_a_run_leaves_the_language_as_it_found_it() -> None:
+    """An English run inside a process (a test, a notebook) does not turn what follows English."""
+    i18n.set_language(None)
+    result = CliRunner().invoke(app, ["validate", str(QUICK), "--lang", "en"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and "is valid" in result.output
+    assert i18n.language() == "da"
+    with i18n.using("en"):
+        assert t("plan.written") == "plan written to"
+    assert t("plan.written") == "plan skrevet til"

@@ -20,9 +20,10 @@ The catalogue lives in small modules by where the words are read
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 LANGUAGES = ("da", "en")
 DEFAULT = "da"
@@ -61,6 +62,17 @@ def set_language(name: str | None) -> str:
         raise ValueError(t("lang.unknown", name=name, known=", ".join(LANGUAGES)))
     _current = code
     return code
+
+
+@contextlib.contextmanager
+def using(name: str | None) -> Iterator[str]:
+    """:func:`set_language` for a block, then back to the setting before it (a run inside a process)."""
+    global _current
+    before = _current
+    try:
+        yield set_language(name)
+    finally:
+        _current = before
 
 
 def _catalogue() -> dict[str, tuple[str, str]]:

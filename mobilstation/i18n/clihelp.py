@@ -23,7 +23,7 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from mobilstation.i18n import LANGUAGES, catalogue, language, normalise, set_language, t
+from mobilstation.i18n import LANGUAGES, catalogue, language, normalise, t, using
 
 #: Help text (either language) -> its catalogue id, for every text given through :func:`h`.
 _HELP_IDS: dict[str, str] = {}
@@ -203,7 +203,7 @@ class LocalizedGroup(_Localized, TyperGroup):
             known = ", ".join(LANGUAGES)
             typer.echo(f"{t('label.error')} {t('lang.unknown', name=given, known=known)}", err=True)
             sys.exit(2)
-        set_language(given)
-        install()
-        localize(self)
-        return super().main(rest, *a, **kw)
+        with using(given):
+            install()
+            localize(self)
+            return super().main(rest, *a, **kw)

@@ -236,6 +236,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "in brackets: the same weeks without a ledger",
     ),
     "simulate.written": ("simulering skrevet til", "simulation written to"),
+    "simulate.with_ledger": ("med ledger", "with ledger"),
+    "simulate.without_ledger": ("uden ledger", "without ledger"),
+    "simulate.step.planning": ("{week} ({label}): planlægger", "{week} ({label}): planning"),
+    "simulate.step.no_plan": ("{week} ({label}): ingen plan: {why}", "{week} ({label}): no plan: {why}"),
+    "simulate.error.weeks": (
+        "--weeks: forventede mindst 1, fik {got}",
+        "--weeks: expected at least 1, got {got}",
+    ),
+    "simulate.error.used_ledger": (
+        "{ledger}: ledgeren har allerede offentliggjort {weeks}; simulér i en ny ledger (en simulering "
+        "må ikke blandes med rigtige uger)",
+        "{ledger}: the ledger has already published {weeks}; simulate in a new ledger (a simulation "
+        "must not be mixed with real weeks)",
+    ),
     # replan
     "replan.help": (
         "Genplanlæg en offentliggjort uge fra en dag efter en forstyrrelse; skriv den reviderede uge og "
@@ -274,6 +288,56 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "replan.not_published": (
         "{ledger}: uge {week} er ikke offentliggjort; intet at genplanlægge",
         "{ledger}: week {week} is not published; nothing to re-plan",
+    ),
+    "replan.error.disruption": (
+        "{option} {text!r}: forventede ID eller ID:FRA..TIL",
+        "{option} {text!r}: expected ID or ID:FROM..TO",
+    ),
+    "replan.error.backwards": (
+        "{option} {text!r}: perioden slutter, før den begynder",
+        "{option} {text!r}: the period ends before it starts",
+    ),
+    "replan.error.unknown_id": (
+        "{option} {subject!r}: ukendt id (kendte: {known})",
+        "{option} {subject!r}: unknown id (known: {known})",
+    ),
+    "replan.error.outside_week": (
+        "{option} {subject}: perioden {first}..{last} ligger uden for ugen",
+        "{option} {subject}: the period {first}..{last} lies outside the week",
+    ),
+    "replan.error.from": (
+        "--from {start}: ligger uden for ugens planlagte dage ({first}..{last})",
+        "--from {start}: outside the week's planned days ({first}..{last})",
+    ),
+    "replan.error.no_scenario": (
+        "uge {week}: den offentliggjorte plan har ikke sit scenarie med; planlæg ugen igen",
+        "week {week}: the published plan does not carry its scenario; plan the week again",
+    ),
+    "replan.error.pin": (
+        "--pin {text!r}: forventede STED@DATO[@TT:MM][@BIL], f.eks. Brovst@2026-12-03@10:30@bil1",
+        "--pin {text!r}: expected SITE@DATE[@HH:MM][@VAN], e.g. Brovst@2026-12-03@10:30@bil1",
+    ),
+    "replan.error.pin_past": (
+        "--pin {text!r}: {day} ligger før --from {start} (i fortiden)",
+        "--pin {text!r}: {day} is before --from {start} (in the past)",
+    ),
+    "replan.note.cancelled": (
+        "{route}: {count} besøg aflyst ifølge ledgeren",
+        "{route}: {count} visit(s) cancelled according to the ledger",
+    ),
+    "replan.note.vehicle_down": (
+        "{id} er ude af drift resten af ugen",
+        "{id} is out of service for the rest of the week",
+    ),
+    "replan.note.officer_absent": (
+        "{id} er fraværende resten af ugen",
+        "{id} is absent for the rest of the week",
+    ),
+    "replan.note.link_closed": (
+        "{id} er lukket {first}..{last}; genplanen holder den lukket alle de resterende dage (steder kun "
+        "den når, besøges ikke i denne uge)",
+        "{id} is closed {first}..{last}; the re-plan keeps it closed all the remaining days (sites only "
+        "it reaches are not visited this week)",
     ),
     "replan.summary": (
         "{added} tilføjet, {moved} flyttet, {cancelled} aflyst, {crew} med ny besætning; se {page}",

@@ -41,6 +41,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Forklarer ubesøgte steder og beregner grænse",
         "Explaining unvisited sites and computing the bound",
     ),
+    "step.replan": ("genplanlægger de resterende dage", "re-planning the remaining days"),
     # the outputs
     "step.write": ("skriver {files}", "writing {files}"),
 }
