@@ -59,3 +59,32 @@ def test_a_missing_item_is_named(path: str, fragment: str) -> None:
     with pytest.raises(ScenarioError) as err:
         set_items(DATA, {path: 1})
     assert fragment in str(err.value) and str(err.value).startswith(path)
+
+
+# -- through the scenario loader and the command line ---------------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from typer.testing import CliRunner  # noqa: E402
+
+from mobilstation.cli import app  # noqa: E402
+from mobilstation.scenario import load_scenario  # noqa: E402
+
+QUICK = Path(__file__).resolve().parents[1] / "scenarios" / "quick.yaml"
+
+
+def test_the_loader_sets_one_vehicles_days() -> None:
+    s = load_scenario(QUICK, overrides={"vehicles[1].days": ["mandag", "onsdag"], "solver.seed": 9})
+    assert s.vehicles[1].days == [1, 3] and s.vehicles[0].days is None and s.solver.seed == 9
+    assert s._origins[("vehicles", 1, "days")] == "overrides"
+
+
+def test_set_with_a_list_item_on_the_command_line() -> None:
+    ok = CliRunner().invoke(app, ["validate", str(QUICK), "--set", "vehicles[1].home=aalborg-politigaard"])
+    assert ok.exit_code == 0, ok.output
+    bad = CliRunner().invoke(app, ["validate", str(QUICK), "--set", "vehicles[1].home=Hjøring"])
+    assert bad.exit_code == 2
+    assert "overrides: vehicles[1].home:" in bad.output and "Hjørring" in bad.output
+    missing = CliRunner().invoke(app, ["validate", str(QUICK), "--set", "vehicles[2].days=[mandag]"])
+    assert missing.exit_code == 2
+    assert "vehicles har 2 element(er), nummereret 0 til 1" in missing.output

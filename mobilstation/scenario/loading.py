@@ -17,6 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from mobilstation.errors import ScenarioError
+from mobilstation.overrides import has_items, set_items
 from mobilstation.scenario.field_errors import _display, _format_errors
 from mobilstation.scenario.schema import Scenario
 
@@ -160,6 +161,26 @@ def _expand_dotted(overrides: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _set_items(
+    data: dict[str, Any], items: Mapping[str, Any], origins: dict[tuple[Any, ...], str]
+) -> dict[str, Any]:
+    """The overrides that reach into a list (``vehicles[1].days``), recorded as set by the overrides."""
+    if not items:
+        return data
+    try:
+        data, paths = set_items(data, items)
+    except ScenarioError as exc:
+        raise ScenarioError(f"overrides: {exc}") from None
+    for path in paths:
+        _drop_origins(origins, path)
+        origins[path] = "overrides"
+        node: Any = data
+        for part in path:
+            node = node[part]
+        _record_origins(node, "overrides", origins, path)
+    return data
+
+
 def load_scenario(
     source: str | os.PathLike[str] | Mapping[str, Any],
     *,
@@ -171,8 +192,9 @@ def load_scenario(
     ``source`` is a YAML file or an already-parsed mapping (then relative
     paths resolve against ``base_dir``, default the working directory).
     ``overrides`` deep-merge over the file last; keys may be dotted
-    (``{"solver.time_limit_s": 5}``) and relative paths in them resolve
-    against the working directory.
+    (``{"solver.time_limit_s": 5}``), reach into a list the scenario has
+    (``{"vehicles[1].days": ["mon"]}``, see :mod:`mobilstation.overrides`),
+    and relative paths in them resolve against the working directory.
 
     Raises :class:`ScenarioError` naming the file, the field path and what
     was expected.
@@ -201,9 +223,10 @@ def load_scenario(
             raise ScenarioError(f"{_display(src_path)}: scenario file not found")
         data = _load_file(src_path, origins, ())
     if overrides:
-        ov = _expand_dotted(overrides)
+        ov = _expand_dotted({k: v for k, v in overrides.items() if not has_items(str(k))})
         _resolve_paths(ov, Path.cwd().resolve())
         data = _merge(data, ov, "overrides", origins)
+        data = _set_items(data, {k: v for k, v in overrides.items() if has_items(str(k))}, origins)
     if not data.get("name") and src_path is not None:
         data["name"] = src_path.stem
     try:
