@@ -24,7 +24,7 @@ _PART = re.compile(r"([^.\[\]]+)((?:\[[^\]]*\])*)")
 
 
 def split_path(path: str) -> Path:
-    """``"vehicles[1].days"`` -> ``("vehicles", 1, "days")``; raises :class:`ScenarioError` for a malformed one."""
+    """``"vehicles[1].days"`` -> ``("vehicles", 1, "days")``; raises :class:`ScenarioError` if malformed."""
     parts: list[str | int] = []
     for piece in path.split("."):
         m = _PART.fullmatch(piece.strip())

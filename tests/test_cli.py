@@ -108,7 +108,7 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run("plan", _bad_scenario(tmp_path), "--out", out)
     assert result.exit_code == 2
-    assert "weigths: unknown field (did you mean 'weights'?)" in result.output
+    assert "weigths: ukendt felt (mente du 'weights'?)" in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["bad.yaml"]
@@ -127,14 +127,14 @@ def _officers_with_negative_hours(tmp_path: Path) -> str:
 @pytest.mark.parametrize(
     ("body", "fragment"),
     [
-        ("solver: {time_limt_s: 5}\n", "solver.time_limt_s: unknown field (did you mean 'time_limit_s'?)"),
-        ("incidents: {file: nowhere.csv}\n", "incidents.file: file not found"),
+        ("solver: {time_limt_s: 5}\n", "solver.time_limt_s: ukendt felt (mente du 'time_limit_s'?)"),
+        ("incidents: {file: nowhere.csv}\n", "incidents.file: filen findes ikke"),
         (
             "vehicles:\n  - {id: bil1, home: Atlantis, shift: '08:00-17:00', max_work: 8, crew_size: 2}\n",
-            "vehicles[0].home: no station or town named 'Atlantis'",
+            "vehicles[0].home: ingen station eller by ved navn 'Atlantis'",
         ),
         ("quotas: {Aalborg: {min_visits: 1, min_hours: -3}}\n", "quotas.Aalborg.min_hours"),
-        (_officers_with_negative_hours, "row 2: weekly_hours"),
+        (_officers_with_negative_hours, "række 2: weekly_hours"),
     ],
     ids=["typo", "missing-file", "unknown-station", "negative-quota-hours", "negative-officer-hours"],
 )
@@ -182,7 +182,7 @@ def test_bad_options_exit_2(tmp_path: Path, args: list[str], fragment: str) -> N
 def test_missing_scenario_exits_2(tmp_path: Path) -> None:
     result = run("plan", tmp_path / "nope.yaml", "--out", tmp_path / "out")
     assert result.exit_code == 2
-    assert "scenario file not found" in result.output
+    assert "scenariefilen findes ikke" in result.output
     assert not (tmp_path / "out").exists()
 
 
@@ -226,8 +226,11 @@ def test_validate_reports_the_field(tmp_path: Path) -> None:
     )
     result = run("validate", path)
     assert result.exit_code == 2
-    assert "vehicles[1].home: no station or town named 'Hjøring'" in result.output
-    assert "did you mean 'Hjørring'" in result.output
+    assert "vehicles[1].home: ingen station eller by ved navn 'Hjøring'" in result.output
+    assert "mente du 'Hjørring'" in result.output
+    english = run("validate", path, "--lang", "en")
+    assert "vehicles[1].home: no station or town named 'Hjøring'" in english.output
+    assert "did you mean 'Hjørring'" in english.output
 
 
 # -- compare ----------------------------------------------------------------------------------

@@ -20,6 +20,19 @@ QUICK = ROOT / "scenarios" / "quick.yaml"
 _SHARED = {"ok", "id", "kde", "gistar", "station", "hotspots", "plan", "ledger", "json", "html", "csv"}
 
 
+def _field_names() -> set[str]:
+    """The scenario's field names: words of the YAML format, the same in either language."""
+    from pydantic import BaseModel
+
+    from mobilstation.scenario import schema
+
+    names: set[str] = set()
+    for obj in vars(schema).values():
+        if isinstance(obj, type) and issubclass(obj, BaseModel):
+            names |= set(obj.model_fields)
+    return names
+
+
 def english_fragments() -> list[str]:
     """The English words of the catalogue a Danish run must not print.
 
@@ -28,13 +41,14 @@ def english_fragments() -> list[str]:
     more letters, which the Danish template does not hold too, is a fragment.
     """
     fragments: set[str] = set()
+    fields = _field_names()
     for da, en in catalogue().values():
         if da == en:
             continue
         for piece in re.split(r"\{[^}]*\}|\\\[|\[/?[a-z ]*\]", en):
             piece = piece.strip(" .,:;()-–'\"")
             words = re.findall(r"[A-Za-z]{3,}", piece)
-            if not words or all(w.lower() in _SHARED for w in words) or piece in da:
+            if not words or all(w.lower() in _SHARED for w in words) or piece in da or piece in fields:
                 continue
             fragments.add(piece)
     return sorted(fragments)
@@ -160,3 +174,33 @@ def test_a_run_leaves_the_language_as_it_found_it() -> None:
     with i18n.using("en"):
         assert t("plan.written") == "plan written to"
     assert t("plan.written") == "plan skrevet til"
+
+
+# -- the scenario's errors ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "danish", "english"),
+    [
+        ({"solver.time_limt_s": 5}, "ukendt felt (mente du 'time_limit_s'?)", "unknown field (did you mean"),
+        ({"solver.time_limit_s": -1}, "skal være større end 0 (fik -1)", "greater than 0"),
+        ({"days": ["mandag", "fredagg"]}, "ukendt ugedag 'fredagg' (mente du 'fredag'?)", "unknown weekday"),
+        ({"week": "2026-49"}, "forventede en ISO-uge som '2026-W49'", "expected an ISO week"),
+        ({"vehicles[0].shift": "17:00-08:00"}, "vagten skal slutte, efter den begynder", "shift must end"),
+        ({"vehicles[0].home": "Hjøring"}, "ingen station eller by ved navn 'Hjøring'", "no station or"),
+    ],
+)
+def test_scenario_errors_in_both_languages(overrides: dict[str, Any], danish: str, english: str) -> None:
+    from mobilstation.errors import ScenarioError
+    from mobilstation.scenario import load_scenario, resolve
+
+    def message() -> str:
+        with pytest.raises(ScenarioError) as err:
+            resolve(load_scenario(QUICK, overrides=overrides))
+        return str(err.value)
+
+    i18n.set_language("da")
+    text = message()
+    assert danish in text and text.startswith("overrides: ") and english_in(text) == []
+    i18n.set_language("en")
+    assert english in message()

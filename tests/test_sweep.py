@@ -341,11 +341,11 @@ def test_bad_grid_shapes_are_named(grid: dict[str, Any], expected: str) -> None:
     ("grid", "expected"),
     [
         # a typo in a scenario field
-        ({"weights.burglry": [1, 2]}, r"weights\.burglry=1: .*unknown field \(did you mean 'burglary'\?\)"),
+        ({"weights.burglry": [1, 2]}, r"weights\.burglry=1: .*ukendt felt \(mente du 'burglary'\?\)"),
         # a value the field refuses
         ({"weights.burglary": [1, -1]}, r"weights\.burglary=-1: .*weights\.burglary"),
         # an unknown municipality in a quota key (checked against the district's data)
-        ({"quotas.Læsøø.min_visits": [1]}, r"quotas\.Læsøø\.min_visits=1: .*did you mean 'Læsø'"),
+        ({"quotas.Læsøø.min_visits": [1]}, r"quotas\.Læsøø\.min_visits=1: .*mente du 'Læsø'"),
         # more vehicles than the scenario has
         ({"n_vehicles": [1, 3]}, r"n_vehicles=3: n_vehicles: forventede 1 til 2 \(scenariet har 2 køretøjer"),
         # not a count
@@ -353,7 +353,7 @@ def test_bad_grid_shapes_are_named(grid: dict[str, Any], expected: str) -> None:
         # a typo in the fixed overrides
         (
             {"solver.seed": [1], "fixed": {"solver.work_limt": 5}},
-            r"fixed: .*solver\.work_limt: unknown field",
+            r"fixed: .*solver\.work_limt: ukendt felt",
         ),
         # the same combination twice
         ({"solver.seed": [1, 1]}, r"kombination 2 .*samme kombination som nummer 1"),
@@ -405,7 +405,7 @@ def test_cli_exit_2_names_the_unknown_field(tmp_path: Path) -> None:
         env={"COLUMNS": "200"},
     )
     assert result.exit_code == 2, result.output
-    assert "weights.burglry" in result.output and "did you mean 'burglary'" in result.output
+    assert "weights.burglry" in result.output and "mente du 'burglary'" in result.output
     assert not out.exists()  # nothing planned, nothing written
 
 

@@ -14,7 +14,7 @@ Numbers follow the language as well (:func:`num`, :func:`pct`): ``3,5`` and
 
 The catalogue lives in small modules by where the words are read
 (:mod:`.terminal`, :mod:`.ledger`, :mod:`.steps`, :mod:`.notes`,
-:mod:`.errors`); an id is
+:mod:`.errors`, :mod:`.scenario`); an id is
 ``area.name`` and unique over all of them.
 """
 
@@ -76,10 +76,10 @@ def using(name: str | None) -> Iterator[str]:
 
 
 def _catalogue() -> dict[str, tuple[str, str]]:
-    from mobilstation.i18n import errors, ledger, notes, steps, terminal
+    from mobilstation.i18n import errors, ledger, notes, scenario, steps, terminal
 
     merged: dict[str, tuple[str, str]] = {}
-    for module in (terminal, ledger, steps, notes, errors):
+    for module in (terminal, ledger, scenario, steps, notes, errors):
         for key, pair in module.MESSAGES.items():
             if key in merged:
                 raise RuntimeError(f"message id {key!r} is in two catalogue modules")
@@ -106,7 +106,7 @@ def t(msg_id: str, /, **fields: object) -> str:
     """
     da, en = catalogue()[msg_id]
     template = en if language() == "en" else da
-    return template.format(**fields) if fields else template
+    return template.format(**fields)
 
 
 def num(value: float | int | None, digits: int = 1, *, missing: str = "-") -> str:
