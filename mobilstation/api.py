@@ -389,7 +389,7 @@ def _compare_label(key: str) -> str:
     if key.endswith(" (share of sites visited)"):
         kind = key.removesuffix(" (share of sites visited)")
         return t("compare.kpi.kind_share", kind=_compare_label(kind))
-    msg_id = f"compare.{key}"
+    msg_id = f"compare.key.{key}"
     return t(msg_id) if msg_id in catalogue() else key
 
 

@@ -48,7 +48,10 @@ class _ClosablePipe:
 
     @property
     def stream(self) -> IO[str]:
-        return getattr(sys, self.name)  # looked up on each use: test runners swap sys.stdout
+        # looked up on each use (test runners swap sys.stdout), past the proxy a live status puts
+        # there: that proxy prints through this very console
+        stream = getattr(sys, self.name)
+        return getattr(stream, "rich_proxied_file", stream)
 
     def _closed(self) -> None:
         self.closed_pipe = True

@@ -79,6 +79,21 @@ def test_every_message_has_both_languages_with_the_same_fields() -> None:
         assert sorted(fields[0]) == sorted(fields[1]), key
 
 
+def test_no_message_id_is_given_twice() -> None:
+    """A dict literal keeps the last of two equal keys in silence: each catalogue module is read as source."""
+    import ast
+
+    for path in sorted(Path(i18n.__file__).parent.glob("*.py")):
+        keys = [
+            node.value
+            for d in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(d, ast.Dict)
+            for node in d.keys
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and "." in node.value
+        ]
+        assert len(keys) == len(set(keys)), (path.name, sorted({k for k in keys if keys.count(k) > 1}))
+
+
 def test_the_fragments_catch_english() -> None:
     fragments = english_fragments()
     assert "plan written to" in fragments and "visits on" in fragments

@@ -481,4 +481,4 @@ def test_simulations_of_several_seeds_run_on_an_existing_dask_scheduler(tmp_path
             assert [p.iso_week for p in book.publications()] == ["2026-W49"]
     bad = run("simulate", QUICK_SCENARIO, "--weeks", 1, "--ledger", tmp_path / "y.db", "--out", tmp_path / "y",
               "--seeds", "1,2", "--scheduler", "tcp://127.0.0.1:9")  # fmt: skip
-    assert bad.exit_code == 2 and "cannot connect" in bad.output
+    assert bad.exit_code == 2 and "kan ikke forbinde" in bad.output

@@ -125,7 +125,7 @@ def test_bad_replans_exit_2_and_leave_the_ledger_alone(published: tuple[Path, Pa
         (["--week", "2026-W49", "--from", "2026-12-02", "--vehicle-down", "bil9"], "bil9"),
         (["--week", "2026-W49", "--from", "2026-12-02", "--link-closed", "broen"], "broen"),
         (["--week", "2026-W49", "--from", "2026-12-02", "--officer-absent", "LB99:2026-12-03"], "LB99"),
-        (["--week", "2026-W49", "--from", "2026-12-02", "--vehicle-down", "bil2:2026-12-04..2026-12-02"], "ends"),
+        (["--week", "2026-W49", "--from", "2026-12-02", "--vehicle-down", "bil2:2026-12-04..2026-12-02"], "slutter"),
         (["--week", "2026-W49", "--from", "2026-12-02", "--pin", "Brovst@2026-12-01"], "i fortiden"),
         (["--week", "2026-W49", "--from", "2026-12-02", "--pin", "Atlantis@2026-12-03"], "Atlantis"),
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -45,6 +46,24 @@ def test_plan_into_a_closed_pipe_writes_the_plan_and_exits_0(tmp_path: Path) -> 
     code = _closed_pipe_run(["plan", str(QUICK), "--out", str(out), "--work-limit", "30"])
     assert code == 0
     assert (out / "plan.json").is_file()
+
+
+def test_progress_reaches_an_interactive_terminal(tmp_path: Path) -> None:
+    """With a live status line (a terminal), every finished step is still printed: the status's
+    redirection of stderr must not swallow what the console writes."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
+    env |= {"TTY_INTERACTIVE": "1", "TTY_COMPATIBLE": "1"}  # rich draws its live status as on a terminal
+    done = subprocess.run(
+        [sys.executable, "-m", "mobilstation", "sites", str(QUICK), "--out", str(tmp_path / "s")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", done.stderr)  # colours and cursor moves
+    assert "✓ mulige steder" in text and "skrevet til" in text
 
 
 # -- the countdown ------------------------------------------------------------------------------
