@@ -252,7 +252,7 @@ def replan(
     resolved = resolve(partial)
     resolved = _apply_disruptions(resolved, disruptions, remaining, notes)
     # what the first days achieved comes off the quotas and the officers' hours
-    resolved = _less_what_is_done(resolved, previous, start)
+    resolved = _less_what_is_done(resolved, previous, start, cancelled)
     resolved = replace(
         resolved,
         keep_days=keep,
@@ -351,8 +351,13 @@ def _with_closures(record: PlanRecord, future: PlanRecord) -> PlanRecord:
     return record.model_copy(update={"travel": record.travel.model_copy(update={"params": params})})
 
 
-def _less_what_is_done(resolved: Any, previous: PlanRecord, start: date) -> Any:
-    """Quotas and officers' hours less what the days before ``start`` achieved."""
+def _less_what_is_done(
+    resolved: Any, previous: PlanRecord, start: date, cancelled: set[tuple[str, str]] = frozenset()  # type: ignore[assignment]
+) -> Any:
+    """Quotas and officers' hours less what the days before ``start`` achieved.
+
+    A visit the ledger records as cancelled (site id, date) did not happen and counts for nothing.
+    """
     visits: dict[str, int] = {}
     mobile: dict[str, float] = {}
     patrol: dict[str, float] = {}
@@ -361,6 +366,8 @@ def _less_what_is_done(resolved: Any, previous: PlanRecord, start: date) -> Any:
         if date.fromisoformat(r.date) >= start:
             continue
         for st in r.stops:
+            if (st.site_id, r.date) in cancelled:
+                continue
             code = sites[st.site_id].municipality_code
             visits[code] = visits.get(code, 0) + 1
             mobile[code] = mobile.get(code, 0.0) + (st.end - st.start) / 60

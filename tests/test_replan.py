@@ -289,3 +289,31 @@ def test_a_closed_short_cut_is_left_out_all_week(published: tuple[Path, Path]) -
     assert not {d for d in _crossings(res.record, "limfjordstunnelen") if d >= WED.isoformat()}
     assert any("Limfjordstunnelen" in n and "alle ugens dage" in n for n in res.record.notes), res.record.notes
     assert plan_violations(res.record, resolve(load_scenario(res.record.scenario.spec))) == []
+
+
+def test_a_visit_the_ledger_cancelled_does_not_count_toward_the_quota(published: tuple[Path, Path]) -> None:
+    from mobilstation.replan import _less_what_is_done
+
+    _, w49 = published
+    old = PlanRecord.read(w49)
+    resolved = resolve(load_scenario(old.scenario.spec))
+    quotas = {q.municipality: q for q in resolved.quotas}
+
+    def made(code: str) -> int:
+        return sum(1 for r in old.routes if r.date < WED.isoformat() for st in r.stops
+                   if old.site(st.site_id).municipality_code == code)  # fmt: skip
+
+    # a visit before Wednesday in a municipality whose quota it counts toward (one cancelled visit shows)
+    route, stop = next(
+        (r, st) for r in old.routes if r.date < WED.isoformat() for st in r.stops
+        if 1 <= made(c := old.site(st.site_id).municipality_code) <= quotas[c].min_visits if c in quotas
+    )  # fmt: skip
+    code = old.site(stop.site_id).municipality_code
+    quota = quotas[code]
+
+    def left(cancelled: set[tuple[str, str]]) -> int:
+        out = _less_what_is_done(resolved, old, WED, cancelled)
+        return next(q for q in out.quotas if q.municipality == code).min_visits
+
+    assert left(set()) == quota.min_visits - made(code)
+    assert left({(stop.site_id, route.date)}) == quota.min_visits - made(code) + 1
