@@ -24,7 +24,7 @@ seconds). Tests comparing runs compare everything but those.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -48,6 +48,7 @@ from mobilstation.plan import (
 )
 from mobilstation.scenario import ResolvedScenario
 from mobilstation.travel.base import Point, TravelMatrix
+from mobilstation.travel.closures import LinkClosures
 
 TZ = ZoneInfo("Europe/Copenhagen")
 
@@ -163,7 +164,7 @@ def demand(resolved: ResolvedScenario, *, travel: Any = None, progress: Progress
     if s.pinned:
         from mobilstation.demand.pins import apply_pins
 
-        sites = apply_pins(sites, s.pinned, label=f"{resolved.file}: pinned")
+        sites = apply_pins(sites, s.pinned, label=f"{resolved.file}: pinned", report=resolved.warnings)
     return Demand(
         incidents=incidents, hotspots=spots, requests=resolved.requests, sites=list(sites), campaigns=campaigns
     )
@@ -252,8 +253,14 @@ def build_plan(
     work_limit: int | None = None,
     progress: Progress | None = None,
     generated_at: str | None = None,
+    closed_links: Mapping[str, Iterable[date]] | None = None,
+    quotas_as_possible: bool = False,
 ) -> PlanRecord:
     """Run the whole pipeline for ``resolved`` and return the plan record.
+
+    ``closed_links`` (link id -> dates) are fixed links out of service on
+    some days (a re-plan's disruption): see :func:`_close_links`.
+    ``quotas_as_possible``: see :func:`~mobilstation.optimize.week.plan_week`.
 
     ``time_limit`` (seconds), ``seed`` and ``work_limit`` override the
     scenario's solver settings. ``generated_at`` (ISO 8601) fixes the
@@ -279,6 +286,11 @@ def build_plan(
     built = demand(resolved, travel=model, progress=progress)
     points = travel_points(resolved, built.sites)
     matrix = travel_matrix(resolved, points, model=model, progress=progress)
+    closures, left_out = None, []
+    if closed_links:
+        links_before = {lk.id for lk in resolved.district.links}
+        resolved, model, built, matrix, closures = _close_links(resolved, closed_links, model, built, matrix, progress)
+        left_out = sorted(links_before - {lk.id for lk in resolved.district.links})
     municipalities = {m.code: (m.name, m.population) for m in resolved.district.municipalities}
     week = plan_week(
         sites=built.sites,
@@ -293,6 +305,8 @@ def build_plan(
         solver=solver,
         progress=progress,
         initial=resolved.initial_routes or None,
+        closures=closures,
+        quotas_as_possible=quotas_as_possible,
     )
     _step(progress, "step.plan_record")
     record = assemble(
@@ -305,7 +319,61 @@ def build_plan(
     )
     if built.campaigns:
         record.kpis["campaigns"] = campaign_progress(record, built.campaigns)
+    if closures is not None or left_out:
+        # the closures go into the record, so the plan can be checked against them without the planner
+        days = {lk: sorted(ds) for lk, ds in (closures.days if closures is not None else {}).items()}
+        days |= {lk: list(resolved.dates) for lk in left_out}
+        record.travel.params["closed_links"] = {lk: [d.isoformat() for d in ds] for lk, ds in sorted(days.items())}
+        record.travel.params["left_out_links"] = left_out
     return record
+
+
+def _close_links(
+    resolved: ResolvedScenario,
+    closed_links: Mapping[str, Iterable[date]],
+    model: Any,
+    built: Demand,
+    matrix: TravelMatrix,
+    progress: Progress | None,
+) -> tuple[ResolvedScenario, Any, Demand, TravelMatrix, LinkClosures | None]:
+    """Links closed on some planned days: refused day by day where that is exact, else left out all week.
+
+    A link that only leads somewhere (a ferry to an island) is kept in the
+    travel model and closed day by day: places behind it are offered on the
+    days it runs, and nothing crosses it on the days it does not. A link
+    that also carries traffic between places reached without it (a bridge
+    as a short cut) cannot be closed that way with one travel matrix for the
+    week, so it is left out of the travel model for the whole week (what
+    only it reaches is then not visited) and a warning says so.
+    """
+    from dataclasses import replace
+
+    from mobilstation.travel.closures import through_traffic
+
+    planned = set(resolved.dates)
+    days = {lk: frozenset(d for d in ds if d in planned) for lk, ds in closed_links.items()}
+    days = {lk: ds for lk, ds in days.items() if ds}
+    if not days:
+        return resolved, model, built, matrix, None
+    origins = [v.depot_id for v in resolved.vehicles] + [o.station_id for o in resolved.officers]
+    through = through_traffic(matrix, days, origins, [x.id for x in built.sites])
+    if through:
+        names = {p.id: p.name for p in built.sites} | {st.id: st.name for st in resolved.district.stations}
+        names |= {x.id: x.name for x in resolved.district.links}
+        for lk, (a, b) in sorted(through.items()):
+            resolved.warnings.append(
+                f"{names.get(lk, lk)} er lukket {', '.join(f'{d.day}/{d.month}' for d in sorted(days[lk]))}; den bruges også "
+                f"mellem steder, der kan nås uden den (fx {names.get(a, a)} - {names.get(b, b)}), så planen "
+                "regner den som lukket alle ugens dage"
+            )
+        district = resolved.district
+        resolved = replace(resolved, district=replace(district, links=tuple(x for x in district.links if x.id not in through)))
+        model = travel_model(resolved, progress=progress)
+        built = demand(resolved, travel=model, progress=progress)
+        matrix = travel_matrix(resolved, travel_points(resolved, built.sites), model=model, progress=progress)
+        days = {lk: ds for lk, ds in days.items() if lk not in through}
+    names = {x.id: x.name for x in resolved.district.links}
+    return resolved, model, built, matrix, LinkClosures(days, matrix, names) if days else None
 
 
 def _stability(sites: Sequence[Site], resolved: ResolvedScenario) -> list[Site]:

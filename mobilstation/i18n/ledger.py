@@ -333,12 +333,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{id} er fraværende resten af ugen",
         "{id} is absent for the rest of the week",
     ),
-    "replan.note.link_closed": (
-        "{id} er lukket {first}..{last}; genplanen holder den lukket alle de resterende dage (steder kun "
-        "den når, besøges ikke i denne uge)",
-        "{id} is closed {first}..{last}; the re-plan keeps it closed all the remaining days (sites only "
-        "it reaches are not visited this week)",
-    ),
     "replan.summary": (
         "{added} tilføjet, {moved} flyttet, {cancelled} aflyst, {crew} med ny besætning; se {page}",
         "{added} added, {moved} moved, {cancelled} cancelled, {crew} with a new crew; see {page}",
