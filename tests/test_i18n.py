@@ -219,3 +219,15 @@ def test_scenario_errors_in_both_languages(overrides: dict[str, Any], danish: st
     assert danish in text and text.startswith("overrides: ") and english_in(text) == []
     i18n.set_language("en")
     assert english in message()
+
+
+def test_the_command_lines_own_errors_in_both_languages() -> None:
+    runner = CliRunner()
+    missing = runner.invoke(app, ["plan"], env={"COLUMNS": "200"})
+    assert missing.exit_code == 2 and "Argument mangler: 'scenario'." in missing.output
+    typo = runner.invoke(app, ["plann"], env={"COLUMNS": "200"})
+    assert typo.exit_code == 2 and "Ingen kommando ved navn 'plann'. Mente du 'plan'" in typo.output
+    low = runner.invoke(app, ["plan", str(QUICK), "--out", "x", "--time-limit", "0"], env={"COLUMNS": "200"})
+    assert low.exit_code == 2 and "Ugyldig værdi for '--time-limit': skal være mindst 0.1" in low.output
+    english = runner.invoke(app, ["plann", "--lang", "en"], env={"COLUMNS": "200"})
+    assert english.exit_code == 2 and "No such command 'plann'. Did you mean 'plan'" in english.output

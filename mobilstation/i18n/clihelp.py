@@ -17,7 +17,8 @@ titles. (The click copy inside Typer writes a few words in English only,
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import typer
@@ -173,8 +174,67 @@ def localize(command: Any) -> None:
         localize(sub)
 
 
+#: The click copy's own parse errors (English f-strings): pattern -> Danish.
+_CLICK_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"^Missing argument (.+)\.", r"Argument mangler: \1."),
+    (r"^Missing option (.+)\.", r"Tilvalg mangler: \1."),
+    (r"^Missing parameter (.+)\.", r"Parameter mangler: \1."),
+    (r"^Missing command\.", "Kommando mangler."),
+    (r"^Invalid value for (.+?): ", r"Ugyldig værdi for \1: "),
+    (r"^Invalid value: ", "Ugyldig værdi: "),
+    (r"^No such option: (\S+)", r"Intet tilvalg ved navn \1"),
+    (r"^No such command (.+?)\.", r"Ingen kommando ved navn \1."),
+    (r"^Got unexpected extra arguments? \((.*)\)", r"Uventet ekstra argument (\1)"),
+    (r"^Option (.+?) requires an argument\.", r"Tilvalget \1 kræver en værdi."),
+    (r"^Option (.+?) does not take a value\.", r"Tilvalget \1 tager ingen værdi."),
+    (r"Did you mean", "Mente du"),
+    (r"\(Possible options: ", "(Mulige tilvalg: "),
+    (r" is not a valid integer", " er ikke et gyldigt heltal"),
+    (r" is not a valid float", " er ikke et gyldigt tal"),
+    (r" is not a valid boolean", " er ikke en gyldig sandhedsværdi"),
+    (r" is not in the range ", " ligger ikke i intervallet "),
+    (r" is not one of ", " er ikke en af "),
+    (r"Input should be greater than or equal to ", "skal være mindst "),
+    (r"Input should be greater than ", "skal være større end "),
+    (r"Input should be less than or equal to ", "må højst være "),
+    (r"Input should be less than ", "skal være mindre end "),
+    (r"Input should be a valid integer(, unable to parse string as an integer)?", "skal være et helt tal"),
+    (r"Input should be a valid number(, unable to parse string as a number)?", "skal være et tal"),
+    (r"Input should be a valid boolean(, unable to interpret input)?", "skal være true eller false"),
+)
+
+
+def danish_error(text: str) -> str:
+    """A parse error of the click copy inside Typer in Danish (parts it does not know stay as they are)."""
+    for pattern, danish in _CLICK_ERRORS:
+        text = re.sub(pattern, danish, text)
+    return text
+
+
+def _localized_errors(call: Callable[[], Any]) -> Any:
+    """``call()``, with a click error it raises put in the run's language before it is shown."""
+    import typer._click.exceptions as click_exceptions
+
+    try:
+        return call()
+    except click_exceptions.ClickException as exc:
+        if language() == "da" and not getattr(exc, "localized", False):
+            text = danish_error(exc.format_message())
+            exc.format_message = lambda: text  # type: ignore[method-assign]
+            exc.localized = True  # type: ignore[attr-defined]
+        raise
+
+
 class _Localized:
-    """The two words the click copy inside Typer writes itself: ``Usage:`` and the ``--help`` help."""
+    """The words the click copy inside Typer writes itself: ``Usage:``, the ``--help`` help, parse errors."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        make = super().make_context  # type: ignore[misc]
+        return _localized_errors(lambda: make(*args, **kwargs))
+
+    def invoke(self, ctx: Any) -> Any:
+        invoke = super().invoke  # type: ignore[misc]
+        return _localized_errors(lambda: invoke(ctx))
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
