@@ -6,9 +6,16 @@ constraint are printed); 2 bad input (:class:`~mobilstation.errors.InputError`:
 the message names the file and field; no traceback). Every output directory
 is written atomically, so a failure leaves no partial output.
 
-Each command is a plain function registered on :data:`app`; a new command
-(e.g. ``sweep``) is added the same way with ``app.command()(function)`` in
-its own module's ``register(app)`` or here, wrapped in :func:`handle_errors`.
+Every word printed comes from the catalogue in :mod:`mobilstation.i18n`,
+Danish unless ``--lang en`` (anywhere on the line) or ``MOBILSTATION_LANG=en``;
+help texts are given as catalogue ids (:func:`~mobilstation.i18n.clihelp.h`)
+and filled in when the command line starts. Consoles, the error-to-exit-code
+mapping and progress live in :mod:`mobilstation.console`.
+
+Each command is a plain function registered on :data:`app` with
+``cls=LocalizedCommand``; a new command (e.g. ``sweep``) is added the same
+way in its own module's ``register(app)`` (:mod:`mobilstation.sweep_command`,
+:mod:`mobilstation.ledger.commands`), wrapped in :func:`handle_errors`.
 """
 
 from __future__ import annotations
