@@ -166,7 +166,7 @@ def test_a_pinned_visit_is_kept_to_its_day_time_and_van(tmp_path: Path) -> None:
 def test_pins_that_cannot_be_are_named(tmp_path: Path) -> None:
     bad = {
         "nowhere": ("  - {site: Atlantis, date: 2026-12-03}\n", 2, "Atlantis"),
-        "saturday": ("  - {site: Brovst, date: 2026-12-05}\n", 2, "not a planned day"),
+        "saturday": ("  - {site: Brovst, date: 2026-12-05}\n", 2, "er ikke en planlagt dag"),
         "van": ("  - {site: Brovst, date: 2026-12-03, vehicle: bil7}\n", 2, "bil7"),
         "night": ('  - {site: Brovst, date: 2026-12-03, time: "23:30"}\n', 1, "Brovst"),
     }

@@ -33,7 +33,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pydantic.int_type": ("skal være et helt tal", "Input should be a valid integer"),
     "pydantic.int_from_float": ("skal være et helt tal uden decimaler", "Input should be a valid integer"),
     "pydantic.float_parsing": (
-        "skal være et tal (med punktum som decimaltegn)",
+        "skal være et tal",
         "Input should be a valid number",
     ),
     "pydantic.float_type": ("skal være et tal", "Input should be a valid number"),
