@@ -248,7 +248,7 @@ def test_municipalities_frame(nordjylland: District) -> None:
     fyn = municipalities_frame(load_district(6))
     assert not fyn["population"].isna().any()
     vestegn = municipalities_frame(load_district(10))
-    assert vestegn.set_index("code")["population"].isna()["0175"]  # no dated figure found for Rødovre
+    assert vestegn.set_index("code")["population"]["0175"] == 42_563  # Rødovre, 1 January 2023
 
 
 def test_projection_round_trip_and_distance() -> None:
