@@ -15,10 +15,18 @@ beyond the forced changes and per kind of disruption.
 Usage::
 
     .venv/bin/python benchmarks/replan.py --time-limit 10 --n 10 --seed 1
-    .venv/bin/python benchmarks/replan.py --work-limit 2000 --n 10 --seed 1   # machine-independent
+    .venv/bin/python benchmarks/replan.py --work-limit 2000 --time-limit 120 --n 10 --seed 1
+
+(the second counts solver iterations, not seconds, so its numbers do not
+depend on the machine or its load; the time limit is only a cap.)
 
 The claim it measures: the re-plan changes at most a third as many visits
-as planning from scratch, with an objective within 3 % of it.
+as planning from scratch, with an objective within 3 % of it. Measured
+2026-12-02 with the second command: weights.stability 3.0 (the default)
+changed 84 visits against 254 (0.33), objective -1.4 %; 1.0 changed 90
+(0.35), -1.5 %. Of the 84, 61 are forced (a van down takes its own visits
+with it); beyond those the re-plan changes 23 against 193. By kind: van
+down 79 vs 100, officer absent 0 vs 79, link closed 5 vs 75.
 """
 
 from __future__ import annotations
@@ -73,7 +81,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work-limit", type=int, default=None,
                     help="solver iterations instead of a clock: the same numbers on a busy machine")  # fmt: skip
-    ap.add_argument("--stability", type=float, default=1.0, help="the re-plan's stability weight")
+    ap.add_argument("--stability", type=float, default=None,
+                    help="the re-plan's stability weight (default: the scenario's weights.stability)")  # fmt: skip
     args = ap.parse_args()
 
     from mobilstation import api
@@ -110,7 +119,7 @@ def main() -> int:
                                       "link_closed": len(used_links)}[kind]))]  # fmt: skip
         d = [Disruption(kind, subject, start, dates[-1])]
         out = {}
-        for label, stability in (("replan", args.stability), ("scratch", 0.0)):
+        for label, stability in (("replan", args.stability), ("scratch", 0.0)):  # None: the scenario's
             t = time.perf_counter()
             res = replan(ledger, published.scenario.iso_week, start, d, time_limit=args.time_limit,
                          work_limit=args.work_limit,

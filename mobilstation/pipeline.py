@@ -58,6 +58,7 @@ __all__ = [
     "assemble",
     "build_plan",
     "demand",
+    "prepare",
     "site_record",
     "travel_matrix",
     "travel_model",
@@ -117,6 +118,7 @@ def demand(resolved: ResolvedScenario, *, travel: Any = None, progress: Progress
         incidents=incidents,
         hotspot_params=s.hotspots,
         report=resolved.warnings,
+        requests_label=f"{s._origin_of('requests')}: requests",
     )
     if s.requests is not None and s.requests.synthetic:
         from dataclasses import replace
@@ -245,6 +247,21 @@ def travel_matrix(
     return model.matrix(points)
 
 
+def prepare(resolved: ResolvedScenario, *, progress: Progress | None = None) -> tuple[Any, Demand, list[Point]]:
+    """The steps before the travel matrix: the travel model, demand and the matrix's points.
+
+    Every input a plan rejects as bad (a pin on no candidate site, a site
+    pinned twice, a request no road or fixed link reaches, a site id that is
+    also a station's, an unreadable road network) is rejected here, before
+    any matrix is computed or the week solved; ``mobilstation validate`` runs
+    this too, so it rejects what ``plan`` would. Raises
+    :class:`~mobilstation.errors.InputError`.
+    """
+    model = travel_model(resolved, progress=progress)
+    built = demand(resolved, travel=model, progress=progress)
+    return model, built, travel_points(resolved, built.sites)
+
+
 def build_plan(
     resolved: ResolvedScenario,
     *,
@@ -282,9 +299,7 @@ def build_plan(
     if changes:
         solver = type(solver).model_validate({**solver.model_dump(), **changes})
 
-    model = travel_model(resolved, progress=progress)
-    built = demand(resolved, travel=model, progress=progress)
-    points = travel_points(resolved, built.sites)
+    model, built, points = prepare(resolved, progress=progress)
     matrix = travel_matrix(resolved, points, model=model, progress=progress)
     closures, left_out = None, []
     if closed_links:

@@ -122,7 +122,7 @@ def replan(
     time_limit: float | None = None,
     seed: int | None = None,
     work_limit: int | None = None,
-    stability: float = 1.0,
+    stability: float | None = None,
     progress: Progress | None = None,
     record_disruptions: bool = True,
     pins: list[str] = (),  # type: ignore[assignment]
@@ -131,7 +131,8 @@ def replan(
 
     ``pins``: visits promised since publication, ``SITE@DATE[@HH:MM][@VAN]``
     (site id or name); they join the week's scenario (``pinned``) and must
-    lie on or after ``start``.
+    lie on or after ``start``. ``stability``: default the week's
+    ``weights.stability``.
     """
     from mobilstation.api import load_scenario
     from mobilstation.ledger import open_ledger
@@ -152,6 +153,10 @@ def replan(
         raise InputError(t("replan.error.no_scenario", week=iso_week))
     remaining = [d for d in dates if d >= start]
     spec = dict(previous.scenario.spec)
+    if stability is None:
+        from mobilstation.demand.scoring import Weights
+
+        stability = Weights.model_validate(spec.get("weights") or {}).stability
     if pins:
         spec["pinned"] = [*spec.get("pinned", []), *(_pin(p, start) for p in pins)]
     notes: list[str] = [f"genplanlagt fra {start.isoformat()} efter: " + ", ".join(
