@@ -12,7 +12,8 @@ import folium
 import pytest
 from fixtures.small_plan import small_plan
 
-from mobilstation import api, scenario
+from mobilstation import api
+from mobilstation.scenario import loading
 from mobilstation.errors import InputError
 from mobilstation.plan import PlanRecord
 
@@ -22,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # -- the documented examples ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("module", [api, scenario], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [api, loading], ids=lambda m: m.__name__)
 def test_docstring_examples_run(module: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)  # the examples use paths relative to the repository
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
