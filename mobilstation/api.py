@@ -84,10 +84,25 @@ def validate(scenario: ScenarioLike, *, overrides: Mapping[str, Any] | None = No
 
     Returns the :class:`~mobilstation.scenario.ResolvedScenario` (vehicles'
     homes, officers, quotas by municipality code, input files read) without
-    solving. Raises :class:`~mobilstation.errors.InputError` naming the file
-    and field.
+    solving. The steps before solving run too (candidate sites, pins, the
+    travel model) and the scenario's ``ledger:`` is checked without being
+    opened, so whatever ``plan`` rejects as bad input is rejected here; what
+    those steps note is left out of the returned warnings, which ``plan``
+    reports when it runs them again. Raises
+    :class:`~mobilstation.errors.InputError` naming the file and field.
     """
-    return resolve(_scenario(scenario, overrides))
+    from mobilstation.pipeline import prepare
+
+    resolved = resolve(_scenario(scenario, overrides))
+    if resolved.scenario.ledger is not None:
+        from mobilstation.ledger import LedgerError, check_ledger
+
+        try:
+            check_ledger(resolved.scenario.ledger)
+        except LedgerError as exc:
+            raise resolved.scenario.error("ledger", str(exc)) from None
+    prepare(_replace(resolved, warnings=list(resolved.warnings)))
+    return resolved
 
 
 def plan(
@@ -121,10 +136,16 @@ def plan(
         resolved = resolve(_scenario(scenario, overrides))
     target = ledger if ledger is not None else resolved.scenario.ledger
     if target is not None and resolved.memory is None:
-        from mobilstation.ledger import open_ledger
+        from mobilstation.ledger import LedgerError, open_ledger
         from mobilstation.ledger.inputs import with_memory
 
-        with open_ledger(target) as book:
+        try:
+            opened = open_ledger(target)
+        except LedgerError as exc:
+            if ledger is not None:  # --ledger: the message names it
+                raise
+            raise resolved.scenario.error("ledger", str(exc)) from None
+        with opened as book:
             resolved = with_memory(resolved, book.memory(resolved.scenario.week))
     try:
         record = build_plan(

@@ -24,7 +24,7 @@ seconds). Tests comparing runs compare everything but those.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -46,6 +46,7 @@ from mobilstation.plan import (
 )
 from mobilstation.scenario import ResolvedScenario
 from mobilstation.travel.base import Point, TravelMatrix
+from mobilstation.travel.closures import LinkClosures
 
 Progress = Callable[[str], None]
 TZ = ZoneInfo("Europe/Copenhagen")
@@ -56,6 +57,7 @@ __all__ = [
     "assemble",
     "build_plan",
     "demand",
+    "prepare",
     "site_record",
     "travel_matrix",
     "travel_model",
@@ -115,6 +117,7 @@ def demand(resolved: ResolvedScenario, *, travel: Any = None, progress: Progress
         incidents=incidents,
         hotspot_params=s.hotspots,
         report=resolved.warnings,
+        requests_label=f"{s._origin_of('requests')}: requests",
     )
     if s.requests is not None and s.requests.synthetic:
         from dataclasses import replace
@@ -162,7 +165,7 @@ def demand(resolved: ResolvedScenario, *, travel: Any = None, progress: Progress
     if s.pinned:
         from mobilstation.demand.pins import apply_pins
 
-        sites = apply_pins(sites, s.pinned, label=f"{resolved.file}: pinned")
+        sites = apply_pins(sites, s.pinned, label=f"{resolved.file}: pinned", report=resolved.warnings)
     return Demand(
         incidents=incidents, hotspots=spots, requests=resolved.requests, sites=list(sites), campaigns=campaigns
     )
@@ -243,6 +246,21 @@ def travel_matrix(
     return model.matrix(points)
 
 
+def prepare(resolved: ResolvedScenario, *, progress: Progress | None = None) -> tuple[Any, Demand, list[Point]]:
+    """The steps before the travel matrix: the travel model, demand and the matrix's points.
+
+    Every input a plan rejects as bad (a pin on no candidate site, a site
+    pinned twice, a request no road or fixed link reaches, a site id that is
+    also a station's, an unreadable road network) is rejected here, before
+    any matrix is computed or the week solved; ``mobilstation validate`` runs
+    this too, so it rejects what ``plan`` would. Raises
+    :class:`~mobilstation.errors.InputError`.
+    """
+    model = travel_model(resolved, progress=progress)
+    built = demand(resolved, travel=model, progress=progress)
+    return model, built, travel_points(resolved, built.sites)
+
+
 def build_plan(
     resolved: ResolvedScenario,
     *,
@@ -251,8 +269,14 @@ def build_plan(
     work_limit: int | None = None,
     progress: Progress | None = None,
     generated_at: str | None = None,
+    closed_links: Mapping[str, Iterable[date]] | None = None,
+    quotas_as_possible: bool = False,
 ) -> PlanRecord:
     """Run the whole pipeline for ``resolved`` and return the plan record.
+
+    ``closed_links`` (link id -> dates) are fixed links out of service on
+    some days (a re-plan's disruption): see :func:`_close_links`.
+    ``quotas_as_possible``: see :func:`~mobilstation.optimize.week.plan_week`.
 
     ``time_limit`` (seconds), ``seed`` and ``work_limit`` override the
     scenario's solver settings. ``generated_at`` (ISO 8601) fixes the
@@ -274,10 +298,13 @@ def build_plan(
     if changes:
         solver = type(solver).model_validate({**solver.model_dump(), **changes})
 
-    model = travel_model(resolved, progress=progress)
-    built = demand(resolved, travel=model, progress=progress)
-    points = travel_points(resolved, built.sites)
+    model, built, points = prepare(resolved, progress=progress)
     matrix = travel_matrix(resolved, points, model=model, progress=progress)
+    closures, left_out = None, []
+    if closed_links:
+        links_before = {lk.id for lk in resolved.district.links}
+        resolved, model, built, matrix, closures = _close_links(resolved, closed_links, model, built, matrix, progress)
+        left_out = sorted(links_before - {lk.id for lk in resolved.district.links})
     _step(progress, "optimising the week")
     municipalities = {m.code: (m.name, m.population) for m in resolved.district.municipalities}
     week = plan_week(
@@ -293,6 +320,8 @@ def build_plan(
         solver=solver,
         progress=progress,
         initial=resolved.initial_routes or None,
+        closures=closures,
+        quotas_as_possible=quotas_as_possible,
     )
     _step(progress, "plan record")
     record = assemble(
@@ -305,7 +334,61 @@ def build_plan(
     )
     if built.campaigns:
         record.kpis["campaigns"] = campaign_progress(record, built.campaigns)
+    if closures is not None or left_out:
+        # the closures go into the record, so the plan can be checked against them without the planner
+        days = {lk: sorted(ds) for lk, ds in (closures.days if closures is not None else {}).items()}
+        days |= {lk: list(resolved.dates) for lk in left_out}
+        record.travel.params["closed_links"] = {lk: [d.isoformat() for d in ds] for lk, ds in sorted(days.items())}
+        record.travel.params["left_out_links"] = left_out
     return record
+
+
+def _close_links(
+    resolved: ResolvedScenario,
+    closed_links: Mapping[str, Iterable[date]],
+    model: Any,
+    built: Demand,
+    matrix: TravelMatrix,
+    progress: Progress | None,
+) -> tuple[ResolvedScenario, Any, Demand, TravelMatrix, LinkClosures | None]:
+    """Links closed on some planned days: refused day by day where that is exact, else left out all week.
+
+    A link that only leads somewhere (a ferry to an island) is kept in the
+    travel model and closed day by day: places behind it are offered on the
+    days it runs, and nothing crosses it on the days it does not. A link
+    that also carries traffic between places reached without it (a bridge
+    as a short cut) cannot be closed that way with one travel matrix for the
+    week, so it is left out of the travel model for the whole week (what
+    only it reaches is then not visited) and a warning says so.
+    """
+    from dataclasses import replace
+
+    from mobilstation.travel.closures import through_traffic
+
+    planned = set(resolved.dates)
+    days = {lk: frozenset(d for d in ds if d in planned) for lk, ds in closed_links.items()}
+    days = {lk: ds for lk, ds in days.items() if ds}
+    if not days:
+        return resolved, model, built, matrix, None
+    origins = [v.depot_id for v in resolved.vehicles] + [o.station_id for o in resolved.officers]
+    through = through_traffic(matrix, days, origins, [x.id for x in built.sites])
+    if through:
+        names = {p.id: p.name for p in built.sites} | {st.id: st.name for st in resolved.district.stations}
+        names |= {x.id: x.name for x in resolved.district.links}
+        for lk, (a, b) in sorted(through.items()):
+            resolved.warnings.append(
+                f"{names.get(lk, lk)} er lukket {', '.join(f'{d.day}/{d.month}' for d in sorted(days[lk]))}; den bruges også "
+                f"mellem steder, der kan nås uden den (fx {names.get(a, a)} - {names.get(b, b)}), så planen "
+                "regner den som lukket alle ugens dage"
+            )
+        district = resolved.district
+        resolved = replace(resolved, district=replace(district, links=tuple(x for x in district.links if x.id not in through)))
+        model = travel_model(resolved, progress=progress)
+        built = demand(resolved, travel=model, progress=progress)
+        matrix = travel_matrix(resolved, travel_points(resolved, built.sites), model=model, progress=progress)
+        days = {lk: ds for lk, ds in days.items() if lk not in through}
+    names = {x.id: x.name for x in resolved.district.links}
+    return resolved, model, built, matrix, LinkClosures(days, matrix, names) if days else None
 
 
 def _stability(sites: Sequence[Site], resolved: ResolvedScenario) -> list[Site]:

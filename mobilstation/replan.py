@@ -21,10 +21,12 @@ A van breaks down, the Læsø ferry is cancelled, an officer calls in sick.
   to any remaining day with half that weight.
 * **Disruptions**: ``vehicle_down`` (the van works on no day of its period),
   ``officer_absent`` (no shift in the period; absent for the rest of the
-  week, the officer is not planned at all), ``link_closed`` (the bridge or
-  ferry is left out of the travel model for the re-planned days: places
-  only it reaches cannot be visited; this is conservative when the link
-  reopens before the week ends, and the note says so).
+  week, the officer is not planned at all), ``link_closed`` (nothing
+  crosses the bridge or ferry on its closed days; places behind it are
+  offered on the days it runs, or reported as not reachable this week; a
+  link that is also a short cut between places reached without it is left
+  out for all the remaining days, with a warning:
+  :func:`mobilstation.pipeline.build_plan`).
 
 The result is a complete plan record of the whole week (``solver.method``
 is ``replan``; KPIs recomputed over the merged week), ready for ``publish
@@ -114,7 +116,7 @@ def replan(
     time_limit: float | None = None,
     seed: int | None = None,
     work_limit: int | None = None,
-    stability: float = 1.0,
+    stability: float | None = None,
     progress: Progress | None = None,
     record_disruptions: bool = True,
     pins: list[str] = (),  # type: ignore[assignment]
@@ -123,7 +125,8 @@ def replan(
 
     ``pins``: visits promised since publication, ``SITE@DATE[@HH:MM][@VAN]``
     (site id or name); they join the week's scenario (``pinned``) and must
-    lie on or after ``start``.
+    lie on or after ``start``. ``stability``: default the week's
+    ``weights.stability``.
     """
     from mobilstation.api import load_scenario
     from mobilstation.ledger import open_ledger
@@ -144,6 +147,10 @@ def replan(
         raise InputError(f"uge {iso_week}: den offentliggjorte plan har ikke sit scenarie med; planlæg ugen igen")
     remaining = [d for d in dates if d >= start]
     spec = dict(previous.scenario.spec)
+    if stability is None:
+        from mobilstation.demand.scoring import Weights
+
+        stability = Weights.model_validate(spec.get("weights") or {}).stability
     if pins:
         spec["pinned"] = [*spec.get("pinned", []), *(_pin(p, start) for p in pins)]
     notes: list[str] = [f"genplanlagt fra {start.isoformat()} efter: " + ", ".join(
@@ -250,7 +257,7 @@ def replan(
     resolved = resolve(partial)
     resolved = _apply_disruptions(resolved, disruptions, remaining, notes)
     # what the first days achieved comes off the quotas and the officers' hours
-    resolved = _less_what_is_done(resolved, previous, start)
+    resolved = _less_what_is_done(resolved, previous, start, cancelled)
     resolved = replace(
         resolved,
         keep_days=keep,
@@ -265,8 +272,13 @@ def replan(
 
     if progress:
         progress("genplanlægger de resterende dage")
-    future = build_plan(resolved, time_limit=time_limit, seed=seed, work_limit=work_limit, progress=progress)
+    future = build_plan(
+        resolved, time_limit=time_limit, seed=seed, work_limit=work_limit, progress=progress,
+        closed_links=_closed_links(disruptions, remaining), quotas_as_possible=True,
+    )  # fmt: skip
+    notes.extend(future.kpis.get("quota_shortfalls", []))
     record = _merge(previous, future, past_routes, start, resolved_full, notes)
+    record = _with_closures(record, future)
     if pins or soft:
         record.scenario.spec = full.model_dump(mode="json")
     if record_disruptions:
@@ -323,21 +335,34 @@ def _apply_disruptions(resolved: Any, disruptions: list[Disruption], remaining: 
                 continue
             o = o.model_copy(update={"available_days": days})
         officers.append(o)
-    district = resolved.district
-    shut = {d.subject for d in disruptions if d.kind == "link_closed"}
-    if shut:
-        district = replace(district, links=tuple(lk for lk in district.links if lk.id not in shut))
-        for d in disruptions:
-            if d.kind == "link_closed" and d.last < remaining[-1]:
-                notes.append(
-                    f"{d.subject} er lukket {d.first}..{d.last}; genplanen holder den lukket alle de resterende "
-                    "dage (steder kun den når, besøges ikke i denne uge)"
-                )
-    return replace(resolved, vehicles=vehicles, officers=officers, district=district)
+    return replace(resolved, vehicles=vehicles, officers=officers)
 
 
-def _less_what_is_done(resolved: Any, previous: PlanRecord, start: date) -> Any:
-    """Quotas and officers' hours less what the days before ``start`` achieved."""
+def _closed_links(disruptions: list[Disruption], remaining: list[date]) -> dict[str, list[date]]:
+    """Link id -> the remaining dates it is closed (the pipeline closes it day by day where it can)."""
+    out: dict[str, list[date]] = {}
+    for d in disruptions:
+        if d.kind == "link_closed":
+            out.setdefault(d.subject, []).extend(x for x in remaining if d.covers(x))
+    return out
+
+
+def _with_closures(record: PlanRecord, future: PlanRecord) -> PlanRecord:
+    """The re-planned days' closures (``closed_links``, ``left_out_links``) in the week's travel record."""
+    keys = ("closed_links", "left_out_links")
+    if not any(k in future.travel.params for k in keys):
+        return record
+    params = {**record.travel.params, **{k: future.travel.params[k] for k in keys if k in future.travel.params}}
+    return record.model_copy(update={"travel": record.travel.model_copy(update={"params": params})})
+
+
+def _less_what_is_done(
+    resolved: Any, previous: PlanRecord, start: date, cancelled: set[tuple[str, str]] = frozenset()  # type: ignore[assignment]
+) -> Any:
+    """Quotas and officers' hours less what the days before ``start`` achieved.
+
+    A visit the ledger records as cancelled (site id, date) did not happen and counts for nothing.
+    """
     visits: dict[str, int] = {}
     mobile: dict[str, float] = {}
     patrol: dict[str, float] = {}
@@ -346,6 +371,8 @@ def _less_what_is_done(resolved: Any, previous: PlanRecord, start: date) -> Any:
         if date.fromisoformat(r.date) >= start:
             continue
         for st in r.stops:
+            if (st.site_id, r.date) in cancelled:
+                continue
             code = sites[st.site_id].municipality_code
             visits[code] = visits.get(code, 0) + 1
             mobile[code] = mobile.get(code, 0.0) + (st.end - st.start) / 60
@@ -451,8 +478,9 @@ def _merge(
         bound_method="none (re-plan: no bound for the merged week)",
         gap=None,
     )
-    if "campaigns" in future.kpis:
-        kpis["campaigns"] = future.kpis["campaigns"]
+    for key in ("campaigns", "quota_shortfalls"):
+        if key in future.kpis:
+            kpis[key] = future.kpis[key]
     solver = dict(future.solver) | {"method": "replan", "replanned_from": start.isoformat()}
     scenario = previous.scenario.model_copy(
         update={"seed": future.scenario.seed, "time_limit_s": future.scenario.time_limit_s,

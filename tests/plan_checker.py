@@ -20,6 +20,12 @@ Two modes:
 * without one (a plan.json on its own) the plan's own copy is used, and the
   plan records all of it for that purpose.
 
+A re-plan's closures (``travel.params["closed_links"]``: link -> dates) hold:
+no route or shift leg crosses a link on a date it is closed, and the days
+measured without a left-out link (``left_out_links``) are checked against a
+matrix rebuilt without it. A re-plan may fall short of a visit or
+mobile-hour quota only where ``kpis["quota_shortfalls"]`` says so.
+
 Travel is also held to a second, simpler computation (``plan_geo``): no leg
 beats the straight line at 130 km/h plus its links' crossings and ferry
 waits (the timetable's next departure, else the average wait: never
@@ -110,6 +116,8 @@ Unvisited
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -355,7 +363,9 @@ def _check_travel(plan: PlanRecord, route: Route, travel: TravelMatrix) -> list[
     return out
 
 
-def reference_matrix(plan: PlanRecord, district: Any = None) -> TravelMatrix:
+def reference_matrix(
+    plan: PlanRecord, district: Any = None, *, without: Sequence[str] = (), dates: Sequence[str] = ()
+) -> TravelMatrix:
     """The travel between the plan's places, recomputed from the plan's coordinates and travel parameters.
 
     Only the ``estimated`` model can be rebuilt from the plan alone (``osm``
@@ -365,6 +375,9 @@ def reference_matrix(plan: PlanRecord, district: Any = None) -> TravelMatrix:
     off), and the planner never asked travel for it.
     ``district``: the scenario's district (with a scenario's own stations and
     links files applied); None loads the embedded one by the plan's name.
+    ``without``: links left out (a re-plan's closed short cut); ``dates``: only
+    the places the routes of those dates use (what the link alone reaches may
+    be cut off without it).
     """
     from mobilstation.geo.district import load_district
     from mobilstation.travel.estimated import EstimatedParams, EstimatedTravel
@@ -374,13 +387,50 @@ def reference_matrix(plan: PlanRecord, district: Any = None) -> TravelMatrix:
     params = {k: v for k, v in plan.travel.params.items() if k in EstimatedParams.model_fields}
     if district is None:
         district = load_district(plan.scenario.district)
+    if without:
+        district = replace(district, links=tuple(lk for lk in district.links if lk.id not in without))
     model = EstimatedTravel.from_district(district, EstimatedParams(**params))
-    if sorted(lk.id for lk in model.links) != sorted(plan.travel.params.get("links", [])):
+    # a re-plan's record lists the links its travel used: all, or all but those it left out
+    recorded = set(plan.travel.params.get("links", [])) | set(plan.travel.params.get("left_out_links", []))
+    if {lk.id for lk in model.links} != recorded - set(without):
         raise ValueError("the plan was made with other fixed links than the district has now")
-    used = {r.depot_id for r in plan.routes} | {o.station_id for o in plan.officers}
+    if dates:
+        routes = [r for r in plan.routes if r.date in dates]
+        used = {r.depot_id for r in routes}
+        visited = {st.site_id for r in routes for st in r.stops}
+        sites = [x for x in plan.sites if x.id in visited]
+    else:
+        used = {r.depot_id for r in plan.routes} | {o.station_id for o in plan.officers}
+        sites = list(plan.sites)
     points = [Point(st.id, st.lat, st.lon) for st in plan.stations if st.id in used]
-    points += [Point(x.id, x.lat, x.lon) for x in plan.sites]
+    points += [Point(x.id, x.lat, x.lon) for x in sites]
     return model.matrix(points)
+
+
+def _reaches(shortfall: str, visits: int) -> bool:
+    """A declared visit shortfall ("... højst N muligt ...") holds the N visits it says are possible."""
+    import re
+
+    m = re.search(r"(\d+) besøg krævet, højst (\d+) muligt", shortfall)
+    return m is None or visits >= int(m.group(2))
+
+
+def _check_closures(plan: PlanRecord) -> list[str]:
+    """No van or officer crosses a link on a date the plan's travel says it is closed."""
+    closed = plan.travel.params.get("closed_links", {})
+    out = []
+    for r in plan.routes:
+        for k, lg in enumerate(r.legs):
+            for lk in lg.links:
+                if r.date in closed.get(lk, ()):
+                    out.append(f"route {r.id} leg {k}: crosses {lk}, closed on {r.date}")
+    for o in plan.officers:
+        for sh in o.shifts:
+            for lg in sh.legs:
+                for lk in lg.links:
+                    if sh.date in closed.get(lk, ()):
+                        out.append(f"officer {o.id}: {sh.duty} shift on {sh.date} crosses {lk}, closed that day")
+    return out
 
 
 def _check_crew(plan: PlanRecord, route: Route, sites: dict[str, SiteRecord]) -> list[str]:
@@ -486,8 +536,11 @@ def _check_week(plan: PlanRecord, sites: dict[str, SiteRecord]) -> list[str]:
     for h in plan.hours:
         minutes[h.municipality_code] += h.minutes
         patrol[h.municipality_code] += h.minutes
+    # a re-plan after a disruption may fall short of a visit or mobile-hour quota, and must say so
+    said = plan.kpis.get("quota_shortfalls", [])
     for m in plan.municipalities:
-        if mobile.get(m.code, 0) / 60 < m.quota_mobile_hours - EPS:
+        short = any(t.startswith(f"kvote {m.name}:") and _reaches(t, visits[m.code]) for t in said)
+        if not short and mobile.get(m.code, 0) / 60 < m.quota_mobile_hours - EPS:
             out.append(
                 f"quota {m.name} ({m.code}): {mobile.get(m.code, 0) / 60:.2f} mobile service hours, "
                 f"{m.quota_mobile_hours:g} required"
@@ -497,7 +550,7 @@ def _check_week(plan: PlanRecord, sites: dict[str, SiteRecord]) -> list[str]:
                 f"quota {m.name} ({m.code}): {patrol[m.code] / 60:.2f} patrol hours, "
                 f"{m.quota_patrol_hours:g} required"
             )
-        if visits[m.code] < m.quota_visits:
+        if not short and visits[m.code] < m.quota_visits:
             out.append(f"quota {m.name} ({m.code}): {visits[m.code]} visits, {m.quota_visits} required")
         hours = minutes[m.code] / 60
         if hours < m.quota_hours - EPS:
@@ -715,12 +768,15 @@ def check_plan(
     min_rest_hours: float | None = None,
     require_all_explained: bool = False,
     travel: TravelMatrix | None = None,
+    travel_on: Mapping[str, TravelMatrix] | None = None,
 ) -> list[str]:
     """Every rule of the module docstring that ``plan`` breaks, as sentences; [] when feasible.
 
     With ``scenario`` (the resolved scenario the plan was made for) the limits
     come from the scenario: every difference from the plan's own copy is a
     violation, and the plan is checked against the scenario's values.
+    ``travel_on`` (date -> matrix) replaces ``travel`` on those dates (a
+    re-plan's days measured without a closed link).
     """
     out: list[str] = []
     if scenario is not None:
@@ -733,7 +789,8 @@ def check_plan(
     for route in sorted(plan.routes, key=lambda r: (r.vehicle_id, r.date)):
         out += _check_route(plan, route, sites, tz)
         if travel is not None:
-            out += _check_travel(plan, route, travel)
+            out += _check_travel(plan, route, (travel_on or {}).get(route.date, travel))
+    out += _check_closures(plan)
     out += _check_week(plan, sites)
     if min_rest_hours is None:
         min_rest_hours = plan.rules.min_rest_hours if plan.rules else DEFAULT_MIN_REST_HOURS
@@ -757,8 +814,18 @@ def plan_violations(
     """Everything the checker finds in a plan the product made: with the scenario, and with the travel
     matrix rebuilt outside the planner when the plan's travel model allows it (``estimated``)."""
     district = scenario.district if scenario is not None else None
-    travel = reference_matrix(plan, district) if plan.travel.model == "estimated" else None
-    return check_plan(plan, scenario, travel=travel, require_all_explained=require_all_explained, **kwargs)
+    travel = travel_on = None
+    if plan.travel.model == "estimated":
+        travel = reference_matrix(plan, district)
+        left_out = plan.travel.params.get("left_out_links", [])
+        if left_out:
+            closed = plan.travel.params.get("closed_links", {})
+            days = sorted({d for lk in left_out for d in closed.get(lk, ())})
+            without = reference_matrix(plan, district, without=left_out, dates=days)
+            travel_on = dict.fromkeys(days, without)
+    return check_plan(
+        plan, scenario, travel=travel, travel_on=travel_on, require_all_explained=require_all_explained, **kwargs
+    )
 
 
 def is_patrol_travel(violation: str) -> bool:

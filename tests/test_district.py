@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -101,6 +102,18 @@ def test_municipalities_and_populations_match_the_csv(nordjylland: District) -> 
         assert "rn.dk" in m.population_source
     assert sum(m.population for m in nordjylland.municipalities) == 527_266
     assert municipality(nordjylland, "0820").name == "Vesthimmerland"  # not DAGI's "Vesthimmerlands"
+
+
+def test_every_municipality_has_a_dated_sourced_population() -> None:
+    # all 98 municipalities and Christiansø: a population, its reference date, where it was read, its licence
+    codes = sorted(f["properties"]["komkode"] for f in _features("denmark_kommuner.geojson"))
+    rows = _csv("municipality_population.csv")
+    assert sorted(r["komkode"] for r in rows) == codes
+    for r in rows:
+        assert int(r["population"]) > 0, r["komkode"]
+        assert r["year"] == "not stated" or date.fromisoformat(r["year"]).day == 1, r["komkode"]
+        assert r["source"].strip() and "Danmarks Statistik" in r["licence"], r["komkode"]
+    assert all(m.population for n in range(1, 13) for m in load_district(n).municipalities)
 
 
 def test_municipalities_are_those_of_politikreds_1_in_the_raw_file(nordjylland: District) -> None:
@@ -235,7 +248,7 @@ def test_municipalities_frame(nordjylland: District) -> None:
     fyn = municipalities_frame(load_district(6))
     assert not fyn["population"].isna().any()
     vestegn = municipalities_frame(load_district(10))
-    assert vestegn.set_index("code")["population"].isna()["0175"]  # no dated figure found for Rødovre
+    assert vestegn.set_index("code")["population"]["0175"] == 42_563  # Rødovre, 1 January 2023
 
 
 def test_projection_round_trip_and_distance() -> None:

@@ -23,7 +23,7 @@ from fixtures.quick import QUICK_SCENARIO
 from fixtures.small_plan import small_plan
 from plan_checker import check_plan, reference_matrix
 
-from mobilstation.plan import HoursAllocation, PlanRecord, Route, RulesInfo, Shift, Unvisited
+from mobilstation.plan import HoursAllocation, Leg, PlanRecord, Route, RulesInfo, Shift, Unvisited
 from mobilstation.scenario import ResolvedScenario, load_scenario, resolve
 from mobilstation.travel.base import TravelMatrix
 
@@ -144,7 +144,30 @@ def _leg_faster_than_straight_line(p: PlanRecord) -> None:
     _r(p, MON2).legs[1].minutes = 95  # the Læsø crossing alone is 90 min, the wait 30
 
 
+def _close_on(p: PlanRecord, link: str, day: str) -> None:
+    p.travel.params["closed_links"] = {link: [day]}
+
+
+def _patrol_over_a_closed_link(p: PlanRecord) -> None:
+    shift = next(s for s in _o(p, "aal-02").shifts if s.duty == "patrol")
+    shift.legs = [Leg(from_id="aalborg-politigaard", to_id="aalborg-politigaard", depart=shift.start, minutes=0,
+                      metres=0, links=["limfjordstunnelen"])]  # fmt: skip
+    _close_on(p, "limfjordstunnelen", shift.date)
+
+
 SMALL: list[Case] = [
+    Case(
+        "route_over_a_closed_link",
+        "small",
+        lambda p: _close_on(p, "laesoe-faergen", "2026-12-07"),
+        r"route mobil-2-2026-12-07 leg 1: crosses laesoe-faergen, closed on 2026-12-07",
+    ),
+    Case(
+        "patrol_over_a_closed_link",
+        "small",
+        _patrol_over_a_closed_link,
+        r"officer aal-02: patrol shift on 2026-12-08 crosses limfjordstunnelen, closed that day",
+    ),
     Case(
         "no_utc_offset",
         "small",
@@ -791,3 +814,17 @@ def test_every_message_is_triggered(request: pytest.FixtureRequest) -> None:
         if not any(pat.match(v) for v in produced)
     ]
     assert silent == [], "messages no test triggers:\n" + "\n".join(silent)
+
+
+def test_a_declared_quota_shortfall_must_hold_what_it_says_is_possible() -> None:
+    """A re-plan may name a quota it cannot reach; the checker then holds it to the number it names."""
+    plan = small_plan()
+    m = plan.municipalities[0]
+    made = sum(1 for r in plan.routes for st in r.stops if plan.site(st.site_id).municipality_code == m.code)
+    m.quota_visits = made + 3
+    needle = f"quota {m.name} ({m.code}): {made} visits"
+    assert any(v.startswith(needle) for v in check_plan(plan))
+    plan.kpis["quota_shortfalls"] = [f"kvote {m.name}: {made + 3} besøg krævet, højst {made} muligt i ugen (mangler 3)"]
+    assert not any(v.startswith(needle) for v in check_plan(plan))
+    plan.kpis["quota_shortfalls"] = [f"kvote {m.name}: {made + 3} besøg krævet, højst {made + 1} muligt i ugen"]
+    assert any(v.startswith(needle) for v in check_plan(plan))

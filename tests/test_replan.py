@@ -197,3 +197,123 @@ def test_a_replan_keeps_a_new_promise(published: tuple[Path, Path], tmp_path: Pa
     # the published visits of the remaining days are kept as soft pins (day, minute, van), checked too
     assert any(p["soft"] for p in plan.scenario.spec["pinned"])
     assert plan_violations(plan, resolve(load_scenario(plan.scenario.spec))) == []
+
+
+# -- a closed ferry ------------------------------------------------------------------------------
+
+LAESOE_WEEK = QUICK_SCENARIO.parent / "laesoe_week.yaml"
+TUE = date(2026, 12, 1)
+
+
+@pytest.fixture(scope="module")
+def island_week(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, PlanRecord]:
+    """The week with a Læsø visit (on Tuesday at this seed and work limit), published."""
+    root = tmp_path_factory.mktemp("island")
+    ledger, out = root / "ledger.db", root / "w49"
+    result = run("plan", LAESOE_WEEK, "--out", out, "--work-limit", QUICK_WORK_LIMIT, "--seed", QUICK_SEED, "-q")
+    assert result.exit_code == 0, result.output
+    assert run("publish", out, "--ledger", ledger).exit_code == 0
+    return ledger, PlanRecord.read(out)
+
+
+def _island(plan: PlanRecord) -> dict[str, list[str]]:
+    """Læsø visits: site id -> the dates."""
+    island = {s.id for s in plan.sites if s.municipality_code == "0825"}
+    out: dict[str, list[str]] = {}
+    for r in plan.routes:
+        for st in r.stops:
+            if st.site_id in island:
+                out.setdefault(st.site_id, []).append(r.date)
+    return out
+
+
+def _crossings(plan: PlanRecord, link: str) -> set[str]:
+    """The dates on which a van or an officer's recorded drive crosses ``link``."""
+    days = {r.date for r in plan.routes for lg in r.legs if link in lg.links}
+    return days | {sh.date for o in plan.officers for sh in o.shifts for lg in sh.legs if link in lg.links}
+
+
+def test_a_closed_ferry_moves_the_island_visit_to_a_day_it_sails(
+    island_week: tuple[Path, PlanRecord], tmp_path: Path
+) -> None:
+    ledger, old = island_week
+    (site, days), = _island(old).items()
+    assert days == [TUE.isoformat()]  # the premise: the published visit is on the day the ferry stops
+    out = tmp_path / "storm"
+    result = run(
+        "replan", "--ledger", ledger, "--week", "2026-W49", "--from", TUE, "--out", out,
+        "--link-closed", "laesoefaergen:2026-12-01..2026-12-01",
+        "--work-limit", QUICK_WORK_LIMIT, "--seed", QUICK_SEED,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    new = PlanRecord.read(out)
+    moved = _island(new)
+    assert site in moved and TUE.isoformat() not in moved[site] and moved[site][0] > TUE.isoformat()
+    assert TUE.isoformat() not in _crossings(new, "laesoefaergen")
+    # no one stationed on the island crews a van on the mainland that day
+    on_island = {o.id for o in new.officers if o.station_id == "laesoe"}
+    assert on_island and not {c for r in new.routes if r.date == TUE.isoformat() for c in r.crew} & on_island
+    assert plan_violations(new, resolve(load_scenario(new.scenario.spec))) == []
+    assert any(c.site_id == site and c.change == "flyttet" for c in changes(old, new))
+
+
+def test_a_ferry_closed_all_week_leaves_the_island_and_names_the_shortfall(
+    island_week: tuple[Path, PlanRecord], tmp_path: Path
+) -> None:
+    ledger, old = island_week
+    out = tmp_path / "storm"
+    result = run(
+        "replan", "--ledger", ledger, "--week", "2026-W49", "--from", TUE, "--out", out,
+        "--link-closed", "laesoefaergen", "--work-limit", QUICK_WORK_LIMIT, "--seed", QUICK_SEED,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    new = PlanRecord.read(out)
+    assert not _island(new) and not {d for d in _crossings(new, "laesoefaergen") if d >= TUE.isoformat()}
+    (site,) = _island(old)
+    reason = next(u.reason for u in new.unvisited if u.site_id == site)
+    assert "Læsø" in reason and "lukket" in reason
+    assert any("kvote Læsø" in n and "mangler 1" in n for n in new.notes)
+    # the island's own officer still patrols it
+    assert any(h.municipality_code == "0825" and h.date >= TUE.isoformat() for h in new.hours)
+    assert plan_violations(new, resolve(load_scenario(new.scenario.spec))) == []
+
+
+def test_a_closed_short_cut_is_left_out_all_week(published: tuple[Path, Path]) -> None:
+    """A tunnel that carries traffic between places reached without it cannot be closed day by day."""
+    from mobilstation.replan import Disruption, replan
+
+    ledger, _ = published
+    shut = [Disruption("link_closed", "limfjordstunnelen", WED, WED)]
+    res = replan(str(ledger), "2026-W49", WED, shut, work_limit=QUICK_WORK_LIMIT, seed=QUICK_SEED,
+                 record_disruptions=False)  # fmt: skip
+    assert not {d for d in _crossings(res.record, "limfjordstunnelen") if d >= WED.isoformat()}
+    assert any("Limfjordstunnelen" in n and "alle ugens dage" in n for n in res.record.notes), res.record.notes
+    assert plan_violations(res.record, resolve(load_scenario(res.record.scenario.spec))) == []
+
+
+def test_a_visit_the_ledger_cancelled_does_not_count_toward_the_quota(published: tuple[Path, Path]) -> None:
+    from mobilstation.replan import _less_what_is_done
+
+    _, w49 = published
+    old = PlanRecord.read(w49)
+    resolved = resolve(load_scenario(old.scenario.spec))
+    quotas = {q.municipality: q for q in resolved.quotas}
+
+    def made(code: str) -> int:
+        return sum(1 for r in old.routes if r.date < WED.isoformat() for st in r.stops
+                   if old.site(st.site_id).municipality_code == code)  # fmt: skip
+
+    # a visit before Wednesday in a municipality whose quota it counts toward (one cancelled visit shows)
+    route, stop = next(
+        (r, st) for r in old.routes if r.date < WED.isoformat() for st in r.stops
+        if 1 <= made(c := old.site(st.site_id).municipality_code) <= quotas[c].min_visits if c in quotas
+    )  # fmt: skip
+    code = old.site(stop.site_id).municipality_code
+    quota = quotas[code]
+
+    def left(cancelled: set[tuple[str, str]]) -> int:
+        out = _less_what_is_done(resolved, old, WED, cancelled)
+        return next(q for q in out.quotas if q.municipality == code).min_visits
+
+    assert left(set()) == quota.min_visits - made(code)
+    assert left({(stop.site_id, route.date)}) == quota.min_visits - made(code) + 1

@@ -40,11 +40,22 @@ def find_site(sites: Sequence[Site], key: str, where: str) -> Site:
     raise InputError(f"{where}: no candidate site with id or name {key!r}{hint}")
 
 
-def apply_pins(sites: Sequence[Site], pins: Sequence[Any], label: str = "pinned") -> list[Site]:
-    """``sites`` with every pin applied (see the module docstring); an unknown site is bad input."""
+def apply_pins(
+    sites: Sequence[Site], pins: Sequence[Any], label: str = "pinned", report: list[str] | None = None
+) -> list[Site]:
+    """``sites`` with every pin applied (see the module docstring); an unknown site is bad input.
+
+    A re-plan's soft pin (a published visit it keeps) on a place that is no
+    longer a candidate (a closed link cut it off) is no one's input: the
+    visit is cancelled and ``report`` says so.
+    """
     by_id = {s.id: s for s in sites}
     for j, pin in enumerate(pins):
         where = f"{label}[{j}]"
+        if getattr(pin, "soft", False) and pin.site not in by_id:
+            if report is not None:
+                report.append(f"{pin.site}: kan ikke længere nås; det offentliggjorte besøg {pin.date} aflyses")
+            continue
         site = find_site(list(by_id.values()), pin.site, f"{where}.site")
         if site.meta.get("pinned"):
             raise InputError(f"{where}.site: {site.name} is pinned twice")

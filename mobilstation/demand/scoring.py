@@ -96,6 +96,11 @@ class Weights(BaseModel):
     """Days since the site was last visited."""
     urgency: float = Field(default=2.0, ge=0)
     """A citizen request's nearing deadline."""
+    stability: float = Field(default=3.0, ge=0)
+    """Not a score component: in a re-plan, the prize a published visit earns by staying as published
+    (its day, minute and van); one the disruption displaces earns half wherever it goes. 3.0, about
+    a town's whole score, keeps changes to about a third of planning the rest of the week anew at a
+    percent or two of the objective (``benchmarks/replan.py``)."""
     scales: ScoreScales = Field(default_factory=ScoreScales)
 
 

@@ -257,6 +257,7 @@ def build_sites(
     incidents: Incidents | Any | None = None,
     hotspot_params: HotspotParams | None = None,
     report: list[str] | None = None,
+    requests_label: str = "requests",
 ) -> list[Site]:
     """All candidate sites of the district, scored.
 
@@ -273,7 +274,8 @@ def build_sites(
     Places that no road or link (bridge, tunnel, car ferry) joins to the
     stations' land are left out, with one note appended to ``report``
     naming them by name and municipality; a citizen request there is bad
-    input (it names a place the plan cannot serve) and raises.
+    input (it names a place the plan cannot serve) and raises, the message
+    starting with ``requests_label`` (a scenario names its file and field).
 
     Returns sites sorted by kind (town, outlying, neighbourhood, request) and id.
     """
@@ -346,7 +348,7 @@ def build_sites(
     if travel is not None and stations and everything and hasattr(travel, "reach_groups"):
         stations, cut = _split_unreachable(travel, stations, everything)
         if cut:
-            _refuse_unreachable_requests(cut, district)
+            _refuse_unreachable_requests(cut, district, requests_label)
             gone = {c.id for c in cut}
             candidates = [c for c in candidates if c.id not in gone]
             outlying = [c for c in outlying if c.id not in gone]
@@ -496,7 +498,7 @@ def _municipality_name(district: District, code: str) -> str:
     return code
 
 
-def _refuse_unreachable_requests(cut: Sequence[_Candidate], district: District) -> None:
+def _refuse_unreachable_requests(cut: Sequence[_Candidate], district: District, label: str) -> None:
     from mobilstation.errors import InputError
 
     asked = [c for c in cut if c.kind == "request"]
@@ -507,7 +509,7 @@ def _refuse_unreachable_requests(cut: Sequence[_Candidate], district: District) 
             for c in asked
         )
         raise InputError(
-            "requests: ingen vej eller fast forbindelse (bro, tunnel, bilfærge) fører til "
+            f"{label}: ingen vej eller fast forbindelse (bro, tunnel, bilfærge) fører til "
             f"anmodning(er) {listed}; "
             "ret stedet, eller tilføj forbindelsen med links_file"
         )

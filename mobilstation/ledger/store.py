@@ -55,6 +55,7 @@ __all__ = [
     "LedgerError",
     "Memory",
     "PublishResult",
+    "check_ledger",
     "iso_week_of",
     "open_ledger",
     "week_monday",
@@ -173,6 +174,20 @@ def _masked(message: str, url: URL) -> str:
     if url.password:
         message = message.replace(str(url.password), "***")
     return message.strip().splitlines()[0] if message.strip() else message
+
+
+def check_ledger(target: str | os.PathLike[str]) -> None:
+    """Refuse a ledger target :func:`open_ledger` would refuse, without opening or creating anything.
+
+    ``mobilstation validate`` must not create or upgrade a ledger, yet should
+    reject what ``plan`` would: a URL that is not a supported database, a
+    SQLite path that is a directory or another kind of file, not writable,
+    or in a folder that does not exist. Whether a database server answers
+    and the ledger's schema version are known only when it is opened.
+    """
+    url, label = _url_of(target)
+    if url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:"):
+        _check_sqlite_path(Path(url.database), label, create=True)
 
 
 def open_ledger(target: str | os.PathLike[str], *, create: bool = True) -> Ledger:

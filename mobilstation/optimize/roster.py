@@ -43,6 +43,7 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from mobilstation.optimize.specs import Officer, WeekSettings
+from mobilstation.travel.closures import LinkClosures
 
 TravelMinutes = Callable[[str, str], int]
 
@@ -141,15 +142,19 @@ def officer_shift(
     slot: CrewSlot,
     travel_min: TravelMinutes,
     settings: WeekSettings,
+    closures: LinkClosures | None = None,
 ) -> tuple[int, int] | None:
     """The officer's shift (start, end) for ``slot``, or None when not allowed.
 
     The shift runs from leaving the officer's station to getting back, so the
-    drive to and from the vehicle's depot is part of it.
+    drive to and from the vehicle's depot is part of it (and cannot use a
+    link ``closures`` close that day).
     """
     if slot.date.isoweekday() not in officer.available_days:
         return None
     if settings.crew_home_rule == "same_station" and officer.station_id != slot.depot_id:
+        return None
+    if closures is not None and closures.round_trip_closed(officer.station_id, slot.depot_id, slot.date):
         return None
     t_in = travel_min(officer.station_id, slot.depot_id)
     t_out = travel_min(slot.depot_id, officer.station_id)
@@ -172,6 +177,7 @@ def assign_crews(
     seed: int = 0,
     work_s: float = 5.0,
     time_s: float = 10.0,
+    closures: LinkClosures | None = None,
 ) -> CrewAssignment:
     """Crew the slots (see module docstring).
 
@@ -194,7 +200,7 @@ def assign_crews(
     work: dict[tuple[int, int], int] = {}
     for s, slot in enumerate(slots):
         for o, officer in enumerate(officers):
-            se = officer_shift(officer, slot, travel_min, settings)
+            se = officer_shift(officer, slot, travel_min, settings, closures)
             if se is None:
                 continue
             minutes = slot.work_min + (se[1] - slot.end) + (slot.start - se[0])
@@ -355,6 +361,7 @@ def lay_patrol(
     seed: int = 0,
     work_s: float = 0.3,
     time_s: float = 5.0,
+    closures: LinkClosures | None = None,
 ) -> PatrolLayout:
     """Lay weekly patrol blocks into daily shifts, one small model per officer.
 
@@ -391,9 +398,15 @@ def lay_patrol(
             st = officer.station_id
             trip = {a: travel_min(st, a) + travel_min(a, st) for a in areas}
         budget = None if budgets is None else budgets.get(officer.id, 0)
+        # an area whose drive from the station uses a link closed that day is not patrolled then
+        shut = (
+            set()
+            if closures is None
+            else {(a, d) for a in areas for d in days if closures.round_trip_closed(officer.station_id, a, dates[d])}
+        )
         res = _lay_one(
             officer, areas, days, dates, blocks, day_cost, trip, duties, max_shift, rest, budget,
-            seed, work_s, time_s,
+            seed, work_s, time_s, shut,
         )  # fmt: skip
         if travel_min is not None:
             st = officer.station_id
@@ -427,8 +440,10 @@ def _lay_one(
     seed: int,
     work_s: float,
     time_s: float,
+    shut: set[tuple[str, int]] = frozenset(),  # type: ignore[assignment]
 ) -> tuple[list[PatrolDay], dict[str, int], str]:
-    """One officer's layout. ``cost[a]``: day minutes per block; ``trip[a]``: minutes per area-day."""
+    """One officer's layout. ``cost[a]``: day minutes per block; ``trip[a]``: minutes per area-day;
+    ``shut``: (area, day) pairs the officer cannot reach."""
     early, late = officer.earliest_start, officer.latest_end
     for strict in (True, False):
         model = cp_model.CpModel()
@@ -446,7 +461,7 @@ def _lay_one(
             p = model.new_int_var(0, room, f"p_{d}")
             pmin[d] = p
             for a in areas:
-                top = min(blocks[officer.id, a], max(room - trip[a], 0) // max(cost[a], 1))
+                top = 0 if (a, d) in shut else min(blocks[officer.id, a], max(room - trip[a], 0) // max(cost[a], 1))
                 n[a, d] = model.new_int_var(0, top, f"n_{a}_{d}")
                 if trip[a]:
                     v = model.new_bool_var(f"v_{a}_{d}")

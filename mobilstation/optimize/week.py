@@ -99,6 +99,7 @@ from mobilstation.optimize.week_model import _Building
 from mobilstation.optimize.week_records import _Records
 from mobilstation.optimize.week_repair import PlanState
 from mobilstation.optimize.week_search import _Searching
+from mobilstation.travel.closures import LinkClosures
 from mobilstation.plan import HoursAllocation, OfficerRecord, Route, Unvisited
 from mobilstation.travel.base import TravelMatrix
 
@@ -133,9 +134,14 @@ class _Week(_Building, _Searching, _Records):
         solver: SolverSettings,
         progress: Callable[[str], None] | None,
         initial: Mapping[str, Sequence[str]] | None = None,
+        closures: LinkClosures | None = None,
+        quotas_as_possible: bool = False,
     ) -> None:
         self.t0 = time.perf_counter()
         self.initial = dict(initial or {})
+        self.closures = closures
+        self.quotas_as_possible = quotas_as_possible
+        self.shortfalls: list[str] = []
         self.sites = list(sites)
         self.vehicles = list(vehicles)
         self.officers = list(officers)
@@ -310,6 +316,8 @@ class _Week(_Building, _Searching, _Records):
             },
         )
         kpis["routes_unusable"] = unusable
+        if self.shortfalls:
+            kpis["quota_shortfalls"] = list(self.shortfalls)
         kpis["routes_planned"] = len(vds)
         kpis["routes_used"] = sum(1 for r in routes if r.stops)
         kpis["objective_prize"] = objective
@@ -348,6 +356,8 @@ def plan_week(
     solver: SolverSettings | None = None,
     progress: Callable[[str], None] | None = None,
     initial: Mapping[str, Sequence[str]] | None = None,
+    closures: LinkClosures | None = None,
+    quotas_as_possible: bool = False,
 ) -> WeekResult:
     """Plan one week: routes with crews, patrol hours, explanations, KPIs.
 
@@ -355,6 +365,13 @@ def plan_week(
     order, a plan to start from instead of an empty week (a re-plan starts
     from the published routes); what no longer fits is dropped and the
     search goes on from there.
+
+    ``closures``: fixed links closed on some of the dates; nothing is planned
+    that would drive over one on a day it is closed (see
+    :mod:`mobilstation.travel.closures`). ``quotas_as_possible``: a visit or
+    mobile-hour quota the week cannot reach is lowered to what it can, and
+    ``kpis["quota_shortfalls"]`` names it, instead of failing (a re-plan
+    after a disruption must still give the crews a week).
 
     ``travel`` must hold every vehicle depot, every site and every officer
     station. ``municipalities`` maps code -> (name, population). ``links``
@@ -376,6 +393,8 @@ def plan_week(
         solver or SolverSettings(),
         progress,
         initial,
+        closures,
+        quotas_as_possible,
     )
     return week.run()
 

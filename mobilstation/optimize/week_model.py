@@ -98,6 +98,7 @@ class _Building:
             seed=self.solver_settings.seed,
             work_s=2.0,
             time_s=10.0,
+            closures=self.closures,
         )
         self.pre_crews = pre.crews
         usable: list[VehicleDay] = []
@@ -108,7 +109,7 @@ class _Building:
                 continue
             skills: set[str] = set()
             for o in self.officers:
-                if officer_shift(o, slot, self.travel_min, self.settings) is not None:
+                if officer_shift(o, slot, self.travel_min, self.settings, self.closures) is not None:
                     skills |= o.skills
             usable.append(VehicleDay(len(usable), slot.route_id, v, k, d, frozenset(skills)))
         return usable, unusable
@@ -141,6 +142,14 @@ class _Building:
             today = [vd for vd in today if vd.vehicle.id == van]
             if not today:
                 return _explain.DayOption(k, d, "wrong_day", f"Stedet er lovet {van}, som ikke kører denne dag.")
+        if self.closures is not None:  # a van whose drive there or back uses a link closed that day
+            shut = {vd.id: self.closures.round_trip_closed(vd.vehicle.depot_id, site.id, d) for vd in today}
+            today = [vd for vd in today if not shut[vd.id]]
+            if not today:
+                names = ", ".join(sorted({self.closures.names.get(lk, lk) for v in shut.values() for lk in v}))
+                return _explain.DayOption(
+                    k, d, "unreachable", f"{names} er lukket {d.day}/{d.month}; stedet kan ikke nås den dag."
+                )
         skilled = [vd for vd in today if site.skills <= vd.skills]
         if not skilled:
             need = ", ".join(sorted(site.skills))
@@ -326,22 +335,35 @@ class _Building:
             name = self.muni_name(q.municipality)
             if q.min_visits > 0:
                 top = sum(reachable(s) for s in muni_sites)
+                need_visits = q.min_visits
                 if top < q.min_visits:
-                    failures.append(
+                    text = (
                         f"kvote {name}: {q.min_visits} besøg krævet, højst {top} muligt i ugen "
                         f"(mangler {q.min_visits - top})"
                     )
-                covers.append(Cover(tuple(mine), q.min_visits, (), f"kvote {name}: besøg"))
-                most.append(top)
+                    need_visits = self._short(text, top, failures)
+                if need_visits > 0:
+                    covers.append(Cover(tuple(mine), need_visits, (), f"kvote {name}: besøg"))
+                    most.append(top)
             if q.min_mobile_hours > 0:
                 need = math.ceil(q.min_mobile_hours * 60 - 1e-9)
                 top = sum(reachable(s) * s.service_min for s in muni_sites)
                 if top < need:
-                    failures.append(
+                    text = (
                         f"kvote {name}: {fmt_hours(q.min_mobile_hours)} mobile timer krævet, højst "
                         f"{fmt_hours(top / 60)} mulige i ugen (mangler {fmt_hours((need - top) / 60)})"
                     )
-                weights = tuple(jobs[j].site.service_min for j in mine)
-                covers.append(Cover(tuple(mine), need, weights, f"kvote {name}: mobile timer"))
-                most.append(top)
+                    need = self._short(text, top, failures)
+                if need > 0:
+                    weights = tuple(jobs[j].site.service_min for j in mine)
+                    covers.append(Cover(tuple(mine), need, weights, f"kvote {name}: mobile timer"))
+                    most.append(top)
         return covers, most, failures
+
+    def _short(self, text: str, top: int, failures: list[str]) -> int:
+        """A quota the week cannot reach: a failure, or (``quotas_as_possible``) a shortfall and ``top``."""
+        if self.quotas_as_possible:
+            self.shortfalls.append(text)
+            return top
+        failures.append(text)
+        return 0

@@ -72,6 +72,7 @@ class _Records:
                 hint=self.pre_crews,
                 work_s=5.0,
                 time_s=max(5.0, 0.1 * self.solver_settings.time_limit_s),
+                closures=self.closures,
             )
             self._roster_status = crews.status
             if not crews.missing_skills and not crews.uncrewed:
@@ -147,6 +148,7 @@ class _Records:
             travel_min=self.travel_min,
             budgets=budgets,
             seed=self.solver_settings.seed,
+            closures=self.closures,
         )
         area_by_id = {a.id: a for a in areas}
         records: list[HoursAllocation] = []

@@ -79,6 +79,8 @@ def _merge(
         key = (*prefix, k)
         if isinstance(v, Mapping) and isinstance(out.get(k), dict):
             out[k] = _merge(out[k], v, label, origins, key)
+            if label:  # an error about the whole mapping names the last file that changed it
+                origins[key] = label
         else:
             _drop_origins(origins, key)
             out[k] = _plain(v)
