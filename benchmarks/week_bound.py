@@ -2,14 +2,25 @@
 
 Usage::
 
-    python benchmarks/week_bound.py [SCENARIO.yaml ...] [--time-limit 30] [--seed 1] [--without]
+    python benchmarks/week_bound.py [SCENARIO.yaml ...] [--all] [--synthetic]
+        [--time-limit 30] [--synthetic-time-limit 60] [--seed 1] [--without]
 
 Plans each scenario (default: ``scenarios/nordjylland.yaml``, the week
-``make plan`` makes) through the CLI and prints the objective, the bound and
-its method, the gap, the method that found the plan, and the bound the same
-run would have reported without column generation (``lp-knapsack``).
-``--without`` also plans with ``solver.colgen=false`` (the previous planner)
-for the objective it reaches in the same time.
+``make plan`` makes; ``--all``: every shipped ``scenarios/*.yaml``) through
+the CLI and prints one row per scenario: candidate sites, the objective and
+the method that found the plan, the bound and its method, the gap, the bound
+the same run would have reported without column generation
+(``lp-knapsack``) and the column generation's master LP, rounds and whether
+pricing converged. ``--without`` also plans with ``solver.colgen=false``
+(the previous planner) for the objective it reaches in the same time.
+
+``--synthetic`` adds a synthetic 200-site week (:data:`SYNTHETIC_200`):
+the default week on the real Nordjylland geodata with wider site options,
+so that every GeoNames town, every outlying postal district and many more
+burglary neighbourhoods are candidates. Its neighbourhoods come from the
+committed seeded synthetic incidents (every such site is marked as derived
+from synthetic data in the plan), so the week is deterministic and labelled
+synthetic; it is planned with ``--synthetic-time-limit`` seconds.
 """
 
 from __future__ import annotations
@@ -25,6 +36,26 @@ ROOT = Path(__file__).resolve().parents[1]
 
 from mobilstation.plan import PlanRecord  # noqa: E402
 
+#: Overrides of ``scenarios/nordjylland.yaml`` that give 200 candidate sites
+#: (61 towns, 12 outlying areas, 25 requests and campaign targets, 102
+#: neighbourhoods). Why each: towns from the smallest GeoNames town (the
+#: default starts at 500 inhabitants); outlying areas at any drive from a
+#: station (default 20 min); hotspot areas wherever the synthetic incidents
+#: cluster at all (no density quantile, half a recency-weighted incident,
+#: one incident per area, a 60-day half-life so the whole look-back counts),
+#: the 102 most intense of them as neighbourhoods.
+SYNTHETIC_200: dict[str, str] = {
+    "name": "nordjylland-200-syntetisk",
+    "sites.town_min_population": "0",
+    "sites.outlying_min_drive_min": "0",
+    "sites.neighbourhood_max": "102",
+    "hotspots.kde_quantile": "0.0",
+    "hotspots.kde_min_weighted": "0.5",
+    "hotspots.min_incidents": "1",
+    "hotspots.half_life_days": "60",
+}
+SYNTHETIC_SITES = 200
+
 
 def plan(scenario: Path, out: Path, limit: float, seed: int, extra: list[str]) -> tuple[PlanRecord, float]:
     cmd = [sys.executable, "-m", "mobilstation", "plan", str(scenario), "--out", str(out), "-q"]
@@ -36,44 +67,58 @@ def plan(scenario: Path, out: Path, limit: float, seed: int, extra: list[str]) -
     return PlanRecord.read(out), time.perf_counter() - t0
 
 
+HEADER = (
+    f"{'scenario':28s} {'sites':>5s} {'limit':>5s} {'objective':>10s} {'bound':>10s} {'gap %':>6s} "
+    f"{'plan method':12s} {'bound method':14s} {'no-colgen gap %':>15s} {'LP':>9s} {'rounds':>6s} "
+    f"{'conv.':5s} {'wall s':>6s}"
+)
+
+
+def row(label: str, p: PlanRecord, limit: float, wall: float) -> str:
+    k, cg = p.kpis, p.solver.get("colgen") or {}
+    old = k.get("upper_bound_without_colgen")
+    old_gap = f"{100 * (old - k['objective']) / old:.2f}" if old else "-"
+    lp = cg.get("lp")
+    return (
+        f"{label:28s} {len(p.sites):5d} {limit:5g} {k['objective']:10.3f} {k['upper_bound']:10.3f} "
+        f"{100 * k['gap']:6.2f} {str(k.get('plan_method')):12s} {str(k['bound_method']):14s} "
+        f"{old_gap:>15s} {'-' if lp is None else f'{lp:.3f}':>9s} {str(cg.get('rounds', '-')):>6s} "
+        f"{str(cg.get('exact', '-')):5s} {wall:6.1f}"
+    )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("scenarios", nargs="*", type=Path)
+    ap.add_argument("--all", action="store_true", help="every shipped scenarios/*.yaml")
+    ap.add_argument("--synthetic", action="store_true", help="also the synthetic 200-site week")
     ap.add_argument("--time-limit", type=float, default=30.0)
+    ap.add_argument("--synthetic-time-limit", type=float, default=60.0)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--without", action="store_true")
     args = ap.parse_args()
-    files = args.scenarios or [ROOT / "scenarios" / "nordjylland.yaml"]
+    files = list(args.scenarios)
+    if args.all:
+        files += sorted((ROOT / "scenarios").glob("*.yaml"))
+    if not files and not args.synthetic:
+        files = [ROOT / "scenarios" / "nordjylland.yaml"]
+    runs: list[tuple[str, Path, float, list[str]]] = [(f.stem, f, args.time_limit, []) for f in files]
+    if args.synthetic:
+        extra = [a for key, value in SYNTHETIC_200.items() for a in ("--set", f"{key}={value}")]
+        runs.append(
+            (SYNTHETIC_200["name"], ROOT / "scenarios" / "nordjylland.yaml", args.synthetic_time_limit, extra)
+        )
+    print(f"seed {args.seed}; gap = (bound - objective) / bound", flush=True)
+    print(HEADER, flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        for f in files:
-            p, wall = plan(f, Path(tmp) / f.stem, args.time_limit, args.seed, [])
-            k, cg = p.kpis, p.solver.get("colgen") or {}
-            old = k.get("upper_bound_without_colgen")
-            old_gap = (old - k["objective"]) / old if old else None
-            print(
-                f"{f.name} ({args.time_limit:g} s, seed {args.seed}, wall {wall:.1f} s): "
-                f"objective {k['objective']:.3f} (found by {k.get('plan_method')}), "
-                f"bound {k['upper_bound']:.3f} ({k['bound_method']}), gap {100 * k['gap']:.2f} %; "
-                f"bound without column generation {old:.3f} (gap {100 * (old_gap or 0):.2f} %); "
-                f"master LP {cg.get('lp')}, rounds {cg.get('rounds')}, converged {cg.get('exact')}, "
-                f"columns {cg.get('columns')}",
-                flush=True,
-            )
+        for label, f, limit, extra in runs:
+            p, wall = plan(f, Path(tmp) / label, limit, args.seed, extra)
+            print(row(label, p, limit, wall), flush=True)
+            if extra and len(p.sites) != SYNTHETIC_SITES:
+                print(f"  note: {len(p.sites)} candidate sites, not {SYNTHETIC_SITES}", flush=True)
             if args.without:
-                q, wall = plan(
-                    f,
-                    Path(tmp) / f"{f.stem}-old",
-                    args.time_limit,
-                    args.seed,
-                    ["--set", "solver.colgen=false"],
-                )
-                kq = q.kpis
-                print(
-                    f"{f.name} without column generation: objective {kq['objective']:.3f} "
-                    f"({kq.get('plan_method')}), bound {kq['upper_bound']:.3f} ({kq['bound_method']}), "
-                    f"gap {100 * kq['gap']:.2f} %, wall {wall:.1f} s",
-                    flush=True,
-                )
+                q, wall = plan(f, Path(tmp) / f"{label}-old", limit, args.seed, [*extra, "--set", "solver.colgen=false"])
+                print(row(f"{label} (colgen=false)", q, limit, wall), flush=True)
     return 0
 
 

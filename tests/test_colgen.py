@@ -109,6 +109,41 @@ def test_bound_is_valid_for_any_multipliers():
         assert cg.rows.lagrangian(y, per_route) >= best - 1e-6
 
 
+@pytest.mark.parametrize("max_labels", [0, 1, 3, 10])
+def test_labelling_cut_short_still_bounds(max_labels):
+    """A labelling stopped by its label budget returns an upper bound on the exact maximum,
+    and L(y) over those upper bounds still bounds the brute-force optimum."""
+    prob = tiny(7)
+    best = brute_force(prob)
+    cg = ColumnGeneration(prob, ng=2)
+    rng = np.random.default_rng(1)
+    cut_short = 0
+    for _ in range(6):
+        y = cg.rows.clamp(list(rng.normal(0, 40, size=len(cg.rows.sense))))
+        q = cg.rows.profits(y)
+        uppers = []
+        for p in cg.pricers:
+            exact_val, _, exact_ok, _, exact_ub = p.run(q, 10**6, 4)
+            val, _, ok, _, ub = p.run(q, max_labels, 4)
+            assert exact_ok and exact_ub == exact_val
+            assert val <= exact_val + 1e-9 <= ub + 2e-9
+            cut_short += not ok
+            uppers.append(ub)
+        per_route = [uppers[c] for c, members in enumerate(cg.classes) for _ in members]
+        assert cg.rows.lagrangian(y, per_route) >= best - 1e-6
+    if max_labels <= 1:
+        assert cut_short, "the budget should have cut some labelling short"
+
+
+def test_bound_without_a_finished_pricing_round():
+    """With a label budget no round can finish, column generation still reports a valid bound."""
+    prob = tiny(3)
+    best = brute_force(prob)
+    res = column_generation(prob, time_limit=None, max_labels=1, max_rounds=6)
+    assert not res.exact
+    assert res.bound is not None and res.bound >= best - 1e-6
+
+
 def test_metric_closure_never_longer():
     d = np.array([[0, 10, 1], [10, 0, 1], [1, 1, 0]])
     c = metric_closure(d)

@@ -388,6 +388,38 @@ def test_the_search_reports_the_work_it_has_spent(ok_small: Problem) -> None:
     assert replace(sol, seconds=0.0) == replace(solve(ok_small, max_iterations=1500, seed=7), seconds=0.0)
 
 
+@pytest.mark.parametrize(
+    ("fresh_runs", "improving_at_end", "warm"),
+    [
+        (1, [True, False, True], [False, True, False, True]),
+        (1, [False, False, False], [False, False, False, True]),
+        (2, [True, True, False], [False, False, True, True]),
+        (0, [True, True, True], [False, True, True, True]),  # nothing to start from before run 0
+    ],
+)
+def test_a_run_continues_only_after_a_run_still_improving(
+    ok_small: Problem, monkeypatch: pytest.MonkeyPatch, fresh_runs: int, improving_at_end: list[bool], warm: list[bool]
+) -> None:
+    """Restart when the last run had converged, continue from the best plan when it had not."""
+    from mobilstation.optimize.core import solver as solver_mod
+
+    real_run = solver_mod.run
+    started_warm: list[bool] = []
+
+    def run(tr, *, initial=None, **kw):  # noqa: ANN001, ANN202
+        res = real_run(tr, initial=initial, **kw)
+        k = len(started_warm)
+        started_warm.append(initial is not None)
+        late = k < len(improving_at_end) and improving_at_end[k]
+        return replace(res, last_best=res.iterations if late else 0)
+
+    monkeypatch.setattr(solver_mod, "run", run)
+    monkeypatch.setattr(solver_mod, "upper_bound", lambda *a: 10**9)  # never proven optimal: every run happens
+    sol = solve(ok_small, max_iterations=400, seed=1, strategy=Strategy(runs=4, fresh_runs=fresh_runs))
+    assert started_warm == warm
+    ref_verify(ok_small, sol)
+
+
 def test_initial_solution_is_kept_or_improved(ok_small: Problem) -> None:
     first = solve(ok_small, max_iterations=200, seed=3)
     again = solve(ok_small, max_iterations=50, seed=4, initial=first)
@@ -563,6 +595,7 @@ INVALID = [
     ("initial, wrong route count", lambda: solve(make([Job(1, 1)]), max_iterations=5, initial=NO_SOLUTION)),
     ("unknown restriction mode", lambda: Strategy(restrict="teleport")),
     ("no runs", lambda: Strategy(runs=0)),
+    ("negative fresh runs", lambda: Strategy(fresh_runs=-1)),
 ]
 
 

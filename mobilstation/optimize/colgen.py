@@ -60,8 +60,14 @@ A label is not extended when its profit plus a completion bound cannot beat
 the best route known (a column already in the master counts): the bound is
 a dynamic program over (job, time left) with windows and elementarity
 dropped and durations rounded down to a grid, so it never underestimates.
-When a label budget runs out the round is heuristic: its columns are used,
-its bound is not.
+When a label budget (or the clock) cuts a labelling short, its columns are
+used and ``best_r`` is replaced by an upper bound on it: the best route
+closed so far or the largest completion bound over the labels still waiting
+(every route not enumerated extends one of them). That bound is valid but
+much looser (measured on the default week: L(y) 204 against the knapsack's
+160), so such a round does not prove convergence; it only keeps a bound
+available when no round finishes. Classes priced after the deadline get
+this bound without labelling.
 
 The integer master over the generated columns that the core schedules
 (true travel, waiting counted) is solved by SCIP with the same rows, from a
@@ -311,7 +317,7 @@ class ColumnGeneration:
                 y = [alpha * c + (1 - alpha) * v for c, v in zip(center, y, strict=True)]
                 q = self.rows.profits(y)
             t2 = time.perf_counter()
-            best: list[float] = []
+            upper: list[float] = []  # per route, an upper bound on its best reduced profit
             all_exact = True
             added = 0
             known = [0.0] * len(self.problem.routes)
@@ -319,28 +325,31 @@ class ColumnGeneration:
                 known[r] = max(known[r], float(sum(q[j] for j in jobs)))
             for c, pricer in enumerate(self.pricers):
                 members = self.classes[c]
-                val, routes, ok, made = pricer.run(
+                late = time.perf_counter() > deadline - ip_time
+                if late and levels[level] is not None:
+                    all_exact = False
+                    break
+                # past the deadline a full round still bounds the remaining classes (no labelling)
+                val, routes, ok, made, ub = pricer.run(
                     q,
-                    max_labels,
+                    0 if late else max_labels,
                     per_route,
                     known=max(known[r] for r in members),
                     deadline=deadline - ip_time,
                     restrict=levels[level],
                 )
                 labels += made
-                all_exact &= ok
-                best += [val] * len(members)
+                all_exact &= ok and not late
+                upper += [ub] * len(members)
                 for path in routes:
                     for r in members:
                         if sum(q_lp[j] for j in path) > route_duals[r] + 1e-6 and self.add(r, path):
                             added += 1
-                if time.perf_counter() > deadline - ip_time:
-                    all_exact = False
-                    break
             price_s += time.perf_counter() - t2
             rounds += 1
-            if all_exact and len(best) == len(self.problem.routes):
-                value = self.rows.lagrangian(y, best)  # valid for any sign-feasible y
+            if len(upper) == len(self.problem.routes) and all(np.isfinite(upper)):
+                # exact maxima, or upper bounds on them from labellings cut short: valid either way
+                value = self.rows.lagrangian(y, upper)  # valid for any sign-feasible y
                 if bound is None or value < bound:
                     bound, center = value, list(y)
             history.append((round(time.perf_counter() - t0, 3), lp_value, bound, all_exact, added, labels))

@@ -87,11 +87,21 @@ class RoutePricer:
         known: float = 0.0,
         deadline: float | None = None,
         restrict: int | None = None,
-    ) -> tuple[float, list[list[int]], bool, int]:
-        """Best reduced profit over routes, the best distinct elementary routes, exact?, labels made.
+    ) -> tuple[float, list[list[int]], bool, int, float]:
+        """Best reduced profit over routes, the best distinct elementary routes, exact?, labels
+        made, and an upper bound on the best reduced profit.
 
         ``restrict`` keeps at most that many labels per job (the most
-        profitable): a quick heuristic round whose maximum is not a bound.
+        profitable): a quick heuristic round whose maximum is not a bound
+        (its upper bound is infinite).
+
+        When the label budget or the deadline cuts a full (unrestricted)
+        labelling short, the upper bound is still finite: every route not
+        yet enumerated extends a label still waiting in the queue (or one
+        that dominates it), so no route beats the largest completion bound
+        over the waiting labels, nor the best route closed so far. The
+        bound is then looser than the exact maximum but valid, and column
+        generation can report a bound even when no round finishes.
 
         ``known`` is the profit of a route known to be drivable (a column
         already in the master): labels that cannot beat it are pruned, which
@@ -103,7 +113,7 @@ class RoutePricer:
         qa = [float(q[j]) for j in self.cand]
         pos = [a for a in range(len(self.cand)) if qa[a] > _EPS]
         if not pos:
-            return 0.0, [], True, 0
+            return 0.0, [], True, 0, 0.0
         # a heuristic round keeps at most ``restrict`` labels per job (the most
         # profitable): columns, no bound
         exact = restrict is None
@@ -197,6 +207,7 @@ class RoutePricer:
                 continue
             push(_Label(a, end, used, qa[a], (1 << a) & keep[a], None))
         popped = 0
+        cut: _Label | None = None  # the label the budget stopped at (closed, not extended)
         while heap:
             _, _, lab = heapq.heappop(heap)
             if not lab.alive:  # dominated after it was queued
@@ -209,6 +220,7 @@ class RoutePricer:
             late = deadline is not None and popped % 64 == 0 and time.perf_counter() > deadline
             if counter > max_labels or late:
                 exact = False
+                cut = lab
                 break
             row = hops[lab.job]
             for b in pos:
@@ -227,6 +239,13 @@ class RoutePricer:
                     continue
                 push(_Label(b, end, used, profit, (lab.memory | 1 << b) & keep[b], lab))
         made = counter
+        if exact:
+            upper = best_val
+        elif restrict is not None:
+            upper = float("inf")
+        else:  # cut short: the best closed route, or the best a waiting label can still reach
+            waiting = [lab for _, _, lab in heap if lab.alive] + ([cut] if cut is not None else [])
+            upper = max([best_val, *(reach(w.profit, w.job, w.end, w.used) for w in waiting)])
         routes: list[list[int]] = []
         seen: set[frozenset[int]] = set()
         for rank, (_val, _, lab) in enumerate(sorted(done, key=lambda t: (-t[0], t[1]))):
@@ -246,7 +265,7 @@ class RoutePricer:
             routes.append(path)
             if len(routes) >= keep_best:
                 break
-        return best_val, routes, exact, made
+        return best_val, routes, exact, made, upper
 
     def _remember_cycles(self, steps: Sequence[int]) -> None:
         """Grow the ng-sets so the best route's cycles are forbidden from now on.

@@ -384,6 +384,7 @@ class _Collector(IteratedLocalSearchCallbacks):
     def __init__(self, every: int) -> None:
         self.every = every
         self.count = 0
+        self.last_best = 0  # the iteration of the last new best
         self.raw: set[tuple[int, str]] = set()
         self._solutions: set[int] = set()
 
@@ -402,6 +403,7 @@ class _Collector(IteratedLocalSearchCallbacks):
             self.take(candidate)
 
     def on_best(self, best: PyVRPSolution) -> None:
+        self.last_best = self.count + 1  # on_iteration of this iteration comes next
         self.take(best)
 
     def routes(self) -> set[tuple[int, tuple[int, ...]]]:
@@ -417,6 +419,12 @@ class RunResult:
     seen: set[tuple[int, tuple[int, ...]]]
     iterations: int
     feasible: bool
+    last_best: int = 0  # the iteration that found the run's best (0: the start)
+
+    @property
+    def stalled(self) -> bool:
+        """Whether the run found nothing better in the second half of its iterations."""
+        return 2 * self.last_best < self.iterations
 
 
 def to_pyvrp(
@@ -483,4 +491,10 @@ def run(
     ]
     jobs = [(k, tuple(tr.client_job[c] for c in cs)) for k, cs in best_routes]
     seen = {(k, tuple(tr.client_job[c] for c in cs)) for k, cs in collector.routes()}
-    return RunResult(best=jobs, seen=seen, iterations=res.num_iterations, feasible=best.is_feasible())
+    return RunResult(
+        best=jobs,
+        seen=seen,
+        iterations=res.num_iterations,
+        feasible=best.is_feasible(),
+        last_best=collector.last_best,
+    )

@@ -1,9 +1,13 @@
 """The ``solve`` entry: PyVRP runs, a route pool, CP-SAT recombination, a greedy finish.
 
 The time (or work) budget is split into several PyVRP runs with different
-seeds. The first runs start afresh (restarts beat one long run on the
-benchmark: single runs get stuck), the last starts from the best plan so
-far. Every distinct feasible route seen (of each run's new bests and of every
+seeds. The first two start afresh; a later run starts afresh when the run
+before it had converged (no new best in the second half of its iterations:
+restarts beat one long run on the Team Orienteering benchmark, single runs
+get stuck in different local optima) and from the best plan so far when it
+was still improving (on large instances a run's share of the budget is too
+short to converge, and restarting throws that progress away); the last run
+always starts from the best plan. Every distinct feasible route seen (of each run's new bests and of every
 candidate it tries) goes into a pool, and CP-SAT recombines the pool after
 each run under all side constraints (see :mod:`pool`); the recombination
 often beats every run's best. Side constraints PyVRP cannot state are
@@ -51,6 +55,10 @@ class Strategy:
 
     runs: int = 4
     warm_runs: int = 1  # how many of the last runs start from the best plan so far (the others start afresh)
+    # A run still improving in the second half of its iterations had not converged: the next run
+    # continues from the best plan so far instead of starting afresh.
+    continue_unconverged: bool = True
+    fresh_runs: int = 2  # how many of the first runs always start afresh (at least two local optima)
     collect_every: int = 1
     prize_weight: float = PRIZE_WEIGHT
     final_share: float = 0.07  # share of a time budget for the last recombination and the finish
@@ -64,8 +72,8 @@ class Strategy:
     restrict: str = "auto"  # how route restrictions reach PyVRP: "auto", "profiles" or "frames"
 
     def __post_init__(self) -> None:
-        if self.runs < 1 or self.warm_runs < 0 or self.collect_every < 0:
-            raise ValueError(f"need runs >= 1, warm_runs >= 0, collect_every >= 0: {self}")
+        if self.runs < 1 or self.warm_runs < 0 or self.fresh_runs < 0 or self.collect_every < 0:
+            raise ValueError(f"need runs >= 1, warm_runs >= 0, fresh_runs >= 0, collect_every >= 0: {self}")
         if not self.prize_weight > 0 or self.num_neighbours < 1 or self.history_length < 1:
             raise ValueError(f"need prize_weight > 0, num_neighbours >= 1, history_length >= 1: {self}")
         if not (0 <= self.final_share < 1 and 0 <= self.between_share < 1):
@@ -185,6 +193,7 @@ class _Search:
         final = self.strategy.final_share * time_total if timed and self.use_pool else 0.0
         between = self.strategy.between_share * time_total if timed else 0.0
         cap_factor = 1.0
+        unconverged = False
         for i in range(runs):
             last = i == runs - 1
             seconds = iterations = None
@@ -194,7 +203,7 @@ class _Search:
             if self.max_iterations is not None:
                 iterations = self.max_iterations // runs + (1 if i < self.max_iterations % runs else 0)
             start = None
-            warm = i >= runs - self.strategy.warm_runs
+            warm = i >= runs - st.warm_runs or (i >= st.fresh_runs and st.continue_unconverged and unconverged)
             if warm and best.routes is not None and any(best.routes):
                 start = _warm_start(problem, tr, best.routes)
             res = run(
@@ -211,6 +220,7 @@ class _Search:
             self.iterations += res.iterations
             if self.on_iterations is not None:
                 self.on_iterations(self.iterations)
+            unconverged = not res.stalled
             run_best = _assign(tr, [(k, jobs) for k, jobs in res.best if jobs])
             best.offer(_repair(problem, run_best))
             if not self.use_pool:
@@ -240,8 +250,8 @@ class _Search:
             if packed is None or not packed.optimal:
                 cap_factor /= 2  # the recombinations are too big for their limits
             _log.debug(
-                "run %d: %d iterations, run best %d, pool %d routes, pack %s in %.2fs (limit %s), best %s",
-                i, res.iterations, collected_prize(problem, [j for s in run_best for j in s]), len(pool),
+                "run %d: %d iterations (last best %d), warm %s, run best %d, pool %d routes, pack %s in %.2fs (limit %s), best %s",
+                i, res.iterations, res.last_best, warm, collected_prize(problem, [j for s in run_best for j in s]), len(pool),
                 None if packed is None else (packed.prize, packed.optimal), time.perf_counter() - t_pack,
                 pack_seconds, best.key,
             )
