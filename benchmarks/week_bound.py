@@ -117,7 +117,8 @@ def main() -> int:
             if extra and len(p.sites) != SYNTHETIC_SITES:
                 print(f"  note: {len(p.sites)} candidate sites, not {SYNTHETIC_SITES}", flush=True)
             if args.without:
-                q, wall = plan(f, Path(tmp) / f"{label}-old", limit, args.seed, [*extra, "--set", "solver.colgen=false"])
+                off = [*extra, "--set", "solver.colgen=false"]
+                q, wall = plan(f, Path(tmp) / f"{label}-old", limit, args.seed, off)
                 print(row(f"{label} (colgen=false)", q, limit, wall), flush=True)
     return 0
 

@@ -398,7 +398,11 @@ def test_the_search_reports_the_work_it_has_spent(ok_small: Problem) -> None:
     ],
 )
 def test_a_run_continues_only_after_a_run_still_improving(
-    ok_small: Problem, monkeypatch: pytest.MonkeyPatch, fresh_runs: int, improving_at_end: list[bool], warm: list[bool]
+    ok_small: Problem,
+    monkeypatch: pytest.MonkeyPatch,
+    fresh_runs: int,
+    improving_at_end: list[bool],
+    warm: list[bool],
 ) -> None:
     """Restart when the last run had converged, continue from the best plan when it had not."""
     from mobilstation.optimize.core import solver as solver_mod
@@ -414,7 +418,8 @@ def test_a_run_continues_only_after_a_run_still_improving(
         return replace(res, last_best=res.iterations if late else 0)
 
     monkeypatch.setattr(solver_mod, "run", run)
-    monkeypatch.setattr(solver_mod, "upper_bound", lambda *a: 10**9)  # never proven optimal: every run happens
+    # never proven optimal: every run happens
+    monkeypatch.setattr(solver_mod, "upper_bound", lambda *a: 10**9)
     sol = solve(ok_small, max_iterations=400, seed=1, strategy=Strategy(runs=4, fresh_runs=fresh_runs))
     assert started_warm == warm
     ref_verify(ok_small, sol)

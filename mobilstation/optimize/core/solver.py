@@ -203,7 +203,8 @@ class _Search:
             if self.max_iterations is not None:
                 iterations = self.max_iterations // runs + (1 if i < self.max_iterations % runs else 0)
             start = None
-            warm = i >= runs - st.warm_runs or (i >= st.fresh_runs and st.continue_unconverged and unconverged)
+            go_on = i >= st.fresh_runs and st.continue_unconverged and unconverged
+            warm = i >= runs - st.warm_runs or go_on
             if warm and best.routes is not None and any(best.routes):
                 start = _warm_start(problem, tr, best.routes)
             res = run(
@@ -250,8 +251,10 @@ class _Search:
             if packed is None or not packed.optimal:
                 cap_factor /= 2  # the recombinations are too big for their limits
             _log.debug(
-                "run %d: %d iterations (last best %d), warm %s, run best %d, pool %d routes, pack %s in %.2fs (limit %s), best %s",
-                i, res.iterations, res.last_best, warm, collected_prize(problem, [j for s in run_best for j in s]), len(pool),
+                "run %d: %d iterations (last best %d), warm %s, run best %d, pool %d routes, "
+                "pack %s in %.2fs (limit %s), best %s",
+                i, res.iterations, res.last_best, warm,
+                collected_prize(problem, [j for s in run_best for j in s]), len(pool),
                 None if packed is None else (packed.prize, packed.optimal), time.perf_counter() - t_pack,
                 pack_seconds, best.key,
             )
