@@ -40,6 +40,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from mobilstation.errors import InputError, PlanFailed
+from mobilstation.i18n import catalogue, num, t
+from mobilstation.progress import report
 from mobilstation.plan import PlanRecord
 from mobilstation.scenario import ResolvedScenario, Scenario, load_scenario, resolve
 
@@ -48,7 +50,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
     from mobilstation.demand.hotspots import Hotspots
-    from mobilstation.pipeline import Progress
+    from mobilstation.progress import Progress
 
 __all__ = [
     "Plan",
@@ -397,10 +399,19 @@ def plan_summary(record: PlanRecord) -> dict[str, Any]:
     }
 
 
-def _num(value: float | None, fmt: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    return format(value, fmt)
+def _num(value: float | None, digits: int, sign: bool = False) -> str:
+    """``value`` with ``digits`` decimals in the current language's marks (``+`` in front with ``sign``)."""
+    text = num(value, digits)
+    return f"+{text}" if sign and value is not None and value >= 0 and text != "-" else text
+
+
+def _compare_label(key: str) -> str:
+    """The reader's words for a section or KPI key of :func:`compare` (other text, e.g. a name, as is)."""
+    if key.endswith(" (share of sites visited)"):
+        kind = key.removesuffix(" (share of sites visited)")
+        return t("compare.kpi.kind_share", kind=_compare_label(kind))
+    msg_id = f"compare.key.{key}"
+    return t(msg_id) if msg_id in catalogue() else key
 
 
 def compare(a: Plan | PlanRecord, b: Plan | PlanRecord) -> list[dict[str, Any]]:
@@ -409,7 +420,10 @@ def compare(a: Plan | PlanRecord, b: Plan | PlanRecord) -> list[dict[str, Any]]:
     Each row: ``section`` ("plan", "coverage by kind", "visits by
     municipality", "hours per 1,000 inhabitants"), ``kpi``, ``a`` and ``b``
     (numbers or None), ``a_text``, ``b_text`` and ``diff_text`` (B - A).
-    Everything is recomputed from the two plan records.
+    ``section`` and ``kpi`` are keys that stay the same in every language;
+    ``section_text``, ``kpi_text`` and the texts of the numbers are in the
+    current language (:mod:`mobilstation.i18n`). Everything is recomputed
+    from the two plan records.
     """
     ra = a.record if isinstance(a, Plan) else a
     rb = b.record if isinstance(b, Plan) else b
@@ -422,7 +436,7 @@ def compare(a: Plan | PlanRecord, b: Plan | PlanRecord) -> list[dict[str, Any]]:
         kpi: str,
         va: float | None,
         vb: float | None,
-        fmt: str,
+        digits: int,
         pct: bool = False,
         of: tuple[int, int] | None = None,
     ) -> None:
@@ -437,29 +451,33 @@ def compare(a: Plan | PlanRecord, b: Plan | PlanRecord) -> list[dict[str, Any]]:
             {
                 "section": section,
                 "kpi": kpi,
+                "section_text": _compare_label(section),
+                "kpi_text": _compare_label(kpi),
                 "a": va,
                 "b": vb,
-                "a_text": _num(xa, fmt) + (suffix_a if xa is not None else ""),
-                "b_text": _num(xb, fmt) + (suffix_b if xb is not None else ""),
-                "diff_text": ("-" if diff is None else format(diff, "+" + fmt) + (" pp" if pct else "")),
+                "a_text": _num(xa, digits) + (suffix_a if xa is not None else ""),
+                "b_text": _num(xb, digits) + (suffix_b if xb is not None else ""),
+                "diff_text": "-"
+                if diff is None
+                else _num(diff, digits, sign=True) + (t("compare.pp") if pct else ""),
             }
         )
 
-    add("plan", "visits", sa["visits"], sb["visits"], ",.0f")
-    add("plan", "sites visited", sa["sites_visited"], sb["sites_visited"], ",.0f")
-    add("plan", "candidate sites", sa["candidates"], sb["candidates"], ",.0f")
-    add("plan", "vehicle-days used", sa["vehicle_days_used"], sb["vehicle_days_used"], ",.0f")
-    add("plan", "travel share of vehicle time", sa["travel_share"], sb["travel_share"], ".1f", pct=True)
-    add("plan", "travel hours", sa["travel_min"] / 60, sb["travel_min"] / 60, ",.1f")
-    add("plan", "mobile-station hours", sa["mobile_hours"], sb["mobile_hours"], ",.1f")
-    add("plan", "patrol hours", sa["patrol_hours"], sb["patrol_hours"], ",.1f")
-    add("plan", "hours per 1,000 inhabitants", sa["hours_per_1000"], sb["hours_per_1000"], ".2f")
+    add("plan", "visits", sa["visits"], sb["visits"], 0)
+    add("plan", "sites visited", sa["sites_visited"], sb["sites_visited"], 0)
+    add("plan", "candidate sites", sa["candidates"], sb["candidates"], 0)
+    add("plan", "vehicle-days used", sa["vehicle_days_used"], sb["vehicle_days_used"], 0)
+    add("plan", "travel share of vehicle time", sa["travel_share"], sb["travel_share"], 1, pct=True)
+    add("plan", "travel hours", sa["travel_min"] / 60, sb["travel_min"] / 60, 1)
+    add("plan", "mobile-station hours", sa["mobile_hours"], sb["mobile_hours"], 1)
+    add("plan", "patrol hours", sa["patrol_hours"], sb["patrol_hours"], 1)
+    add("plan", "hours per 1,000 inhabitants", sa["hours_per_1000"], sb["hours_per_1000"], 2)
     add(
         "plan",
         "municipal quotas met",
         sa["quotas_met"],
         sb["quotas_met"],
-        ".0f",
+        0,
         of=(sa["quotas"], sb["quotas"]),
     )
     add(
@@ -467,22 +485,22 @@ def compare(a: Plan | PlanRecord, b: Plan | PlanRecord) -> list[dict[str, Any]]:
         "unvisited high-priority sites",
         len(sa["unvisited_high_priority"]),
         len(sb["unvisited_high_priority"]),
-        ".0f",
+        0,
     )
     for kind in sa["coverage_by_kind"]:
         ca, cb = sa["coverage_by_kind"][kind], sb["coverage_by_kind"][kind]
         if not ca["candidates"] and not cb["candidates"]:
             continue
-        add("coverage by kind", f"{kind} (share of sites visited)", ca["share"], cb["share"], ".0f", pct=True)
+        add("coverage by kind", f"{kind} (share of sites visited)", ca["share"], cb["share"], 0, pct=True)
     names = list(dict.fromkeys([*fa.index.drop("total"), *fb.index.drop("total")]))
     for name in names:
         va = float(fa.loc[name, "visits"]) if name in fa.index else None
         vb = float(fb.loc[name, "visits"]) if name in fb.index else None
-        add("visits by municipality", name, va, vb, ".0f")
+        add("visits by municipality", name, va, vb, 0)
     for name in names:
         va = float(fa.loc[name, "hours_per_1000"]) if name in fa.index else None
         vb = float(fb.loc[name, "hours_per_1000"]) if name in fb.index else None
-        add("hours per 1,000 inhabitants", name, va, vb, ".2f")
+        add("hours per 1,000 inhabitants", name, va, vb, 2)
     return rows
 
 
@@ -515,14 +533,11 @@ def hotspots(
         err = exc.errors()[0]
         field = ".".join(str(x) for x in err["loc"])
         raise InputError(f"--{field.replace('_', '-')}: {err['msg']} (got {err.get('input')!r})") from None
-    if progress:
-        progress("district")
+    report(progress, t("step.district"))
     d = load_district(int(district) if str(district).isdigit() else district)
-    if progress:
-        progress("incidents")
+    report(progress, t("step.incidents"))
     inc = read_incidents(incidents, d, as_of=as_of)
-    if progress:
-        progress(f"hotspots ({hp.method})")
+    report(progress, t("step.hotspots", method=hp.method))
     return detect_hotspots(inc, hp, as_of=as_of, district=d)
 
 

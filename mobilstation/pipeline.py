@@ -31,6 +31,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from mobilstation.demand.site import Site
+from mobilstation.i18n import num, t
+from mobilstation.progress import Progress
 from mobilstation.plan import (
     HotspotRecord,
     LinkInfo,
@@ -48,7 +50,6 @@ from mobilstation.scenario import ResolvedScenario
 from mobilstation.travel.base import Point, TravelMatrix
 from mobilstation.travel.closures import LinkClosures
 
-Progress = Callable[[str], None]
 TZ = ZoneInfo("Europe/Copenhagen")
 
 __all__ = [
@@ -65,9 +66,9 @@ __all__ = [
 ]
 
 
-def _step(progress: Progress | None, name: str) -> None:
+def _step(progress: Progress | None, msg_id: str, **fields: Any) -> None:
     if progress is not None:
-        progress(name)
+        progress(t(msg_id, **fields))
 
 
 @dataclass
@@ -96,15 +97,15 @@ def demand(resolved: ResolvedScenario, *, travel: Any = None, progress: Progress
     if incidents is None and s.incidents is not None and s.incidents.synthetic is not None:
         from mobilstation.demand.synthetic import synthetic_incidents
 
-        _step(progress, "synthetic incidents")
+        _step(progress, "step.synthetic_incidents")
         incidents = synthetic_incidents(resolved.district, s.incidents.synthetic, end_date=s.incidents_as_of)
     spots = None
     if incidents is not None:
-        _step(progress, f"hotspots ({s.hotspots.method})")
+        _step(progress, "step.hotspots", method=s.hotspots.method)
         spots = detect_hotspots(incidents, s.hotspots, as_of=s.incidents_as_of, district=resolved.district)
     if travel is None:
         travel = travel_model(resolved, progress=progress)
-    _step(progress, "candidate sites")
+    _step(progress, "step.sites")
     sites = build_sites(
         resolved.district,
         settings=s.sites,
@@ -222,12 +223,12 @@ def travel_model(resolved: ResolvedScenario, *, progress: Progress | None = None
     if spec.model == "osm":
         from mobilstation.travel.osm import OsmTravel
 
-        _step(progress, "road network (OSM)")
+        _step(progress, "step.road_network")
         model: Any = OsmTravel(spec.pbf, spec.params, links=district.links)
     else:
         from mobilstation.travel.estimated import EstimatedTravel
 
-        _step(progress, "travel model")
+        _step(progress, "step.travel_model")
         model = EstimatedTravel.from_district(district, spec.params)
     return _CachedModel(model) if spec.cache else model
 
@@ -242,7 +243,7 @@ def travel_matrix(
     """The travel matrix over ``points`` (``model`` default: :func:`travel_model`)."""
     if model is None:
         model = travel_model(resolved, progress=progress)
-    _step(progress, f"travel matrix ({len(points)} places)")
+    _step(progress, "step.travel_matrix", count=len(points))
     return model.matrix(points)
 
 
@@ -305,7 +306,6 @@ def build_plan(
         links_before = {lk.id for lk in resolved.district.links}
         resolved, model, built, matrix, closures = _close_links(resolved, closed_links, model, built, matrix, progress)
         left_out = sorted(links_before - {lk.id for lk in resolved.district.links})
-    _step(progress, "optimising the week")
     municipalities = {m.code: (m.name, m.population) for m in resolved.district.municipalities}
     week = plan_week(
         sites=built.sites,
@@ -323,7 +323,7 @@ def build_plan(
         closures=closures,
         quotas_as_possible=quotas_as_possible,
     )
-    _step(progress, "plan record")
+    _step(progress, "step.plan_record")
     record = assemble(
         resolved,
         built,
@@ -530,10 +530,8 @@ def _time_notes(info: dict[str, Any]) -> list[str]:
     if info.get("work_limit") is not None or not limit or took is None or took <= 1.1 * limit:
         return []
     fixed = took - float(info.get("seconds") or 0.0)
-    return [
-        f"planning took {took:.1f} s against a time limit of {limit:g} s: building the week, the crews "
-        f"and the hours alone took {fixed:.1f} s; allow at least {2 * fixed:.0f} s for a search"
-    ]
+    return [t("note.time_limit", took=num(took), limit=num(limit, 0 if float(limit).is_integer() else 1),
+              fixed=num(fixed), allow=num(2 * fixed, 0))]
 
 
 def _officer_records(resolved: ResolvedScenario, records: Sequence[OfficerRecord]) -> list[OfficerRecord]:

@@ -41,6 +41,7 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from mobilstation.errors import InputError
+from mobilstation.i18n import t
 from mobilstation.outputs.changes import Change, changes
 from mobilstation.plan import PlanRecord
 
@@ -79,7 +80,7 @@ def parse_disruption(kind: DisruptionKind, text: str, dates: list[date], start: 
     subject, sep, period = text.partition(":")
     subject = subject.strip()
     if not subject:
-        raise InputError(f"{_OPTION[kind]} {text!r}: expected ID or ID:FROM..TO")
+        raise InputError(t("replan.error.disruption", option=_OPTION[kind], text=text))
     first, last = start, dates[-1]
     if sep:
         a, dots, b = period.partition("..")
@@ -89,8 +90,12 @@ def parse_disruption(kind: DisruptionKind, text: str, dates: list[date], start: 
         except InputError as exc:
             raise InputError(f"{_OPTION[kind]} {text!r}: {exc}") from None
         if last < first:
-            raise InputError(f"{_OPTION[kind]} {text!r}: the period ends before it starts")
+            raise InputError(t("replan.error.backwards", option=_OPTION[kind], text=text))
     return Disruption(kind, subject, first, last)
+
+
+def _listed(known: Iterable[str]) -> str:
+    return ", ".join(sorted(known)) or "-"
 
 
 def _check_subjects(disruptions: Iterable[Disruption], resolved: Any, dates: list[date]) -> None:
@@ -101,10 +106,11 @@ def _check_subjects(disruptions: Iterable[Disruption], resolved: Any, dates: lis
         known = {"vehicle_down": vehicles, "link_closed": links, "officer_absent": officers}[d.kind]
         if d.subject not in known:
             raise InputError(
-                f"{_OPTION[d.kind]} {d.subject!r}: ukendt id (kendte: {', '.join(sorted(known)) or 'ingen'})"
+                t("replan.error.unknown_id", option=_OPTION[d.kind], subject=d.subject, known=_listed(known))
             )
         if d.last < dates[0] or d.first > dates[-1] + timedelta(days=6):
-            raise InputError(f"{_OPTION[d.kind]} {d.subject}: perioden {d.first}..{d.last} ligger uden for ugen")
+            raise InputError(t("replan.error.outside_week", option=_OPTION[d.kind], subject=d.subject,
+                               first=d.first, last=d.last))  # fmt: skip
 
 
 def replan(
@@ -137,14 +143,14 @@ def replan(
     with open_ledger(ledger, create=False) as book:
         previous = book.latest_plan(iso_week)
         if previous is None:
-            raise InputError(f"{book.label}: uge {iso_week} er ikke offentliggjort; intet at genplanlægge")
+            raise InputError(t("replan.not_published", ledger=book.label, week=iso_week))
         memory = book.memory(iso_week)
         ledger_visits = book.visits(iso_week)
     dates = [date.fromisoformat(d) for d in previous.scenario.dates]
     if not (dates[0] <= start <= dates[-1]):
-        raise InputError(f"--from {start}: ligger uden for ugens planlagte dage ({dates[0]}..{dates[-1]})")
+        raise InputError(t("replan.error.from", start=start, first=dates[0], last=dates[-1]))
     if previous.scenario.spec is None:
-        raise InputError(f"uge {iso_week}: den offentliggjorte plan har ikke sit scenarie med; planlæg ugen igen")
+        raise InputError(t("replan.error.no_scenario", week=iso_week))
     remaining = [d for d in dates if d >= start]
     spec = dict(previous.scenario.spec)
     if stability is None:
@@ -165,7 +171,7 @@ def replan(
         if date.fromisoformat(r.date) < start:
             lost = sum(1 for st in r.stops if (st.site_id, r.date) in cancelled)
             if lost:
-                notes.append(f"{r.id}: {lost} besøg aflyst ifølge ledgeren")
+                notes.append(t("replan.note.cancelled", route=r.id, count=lost))
             past_routes.append(r.model_copy(update={"stops": [st.model_copy(update={"locked": True}) for st in r.stops]}))
     made_before = [(r, st) for r in past_routes for st in r.stops if (st.site_id, r.date) not in cancelled]
     sites_prev = {s.id: s for s in previous.sites}
@@ -271,7 +277,7 @@ def replan(
     resolved = with_memory(resolved, memory)
 
     if progress:
-        progress("genplanlægger de resterende dage")
+        progress(t("step.replan"))
     future = build_plan(
         resolved, time_limit=time_limit, seed=seed, work_limit=work_limit, progress=progress,
         closed_links=_closed_links(disruptions, remaining), quotas_as_possible=True,
@@ -294,10 +300,10 @@ def _pin(text: str, start: date) -> dict[str, Any]:
 
     parts = text.split("@")
     if len(parts) < 2 or not parts[0].strip():
-        raise InputError(f"--pin {text!r}: expected SITE@DATE[@HH:MM][@VAN], e.g. Brovst@2026-12-03@10:30@bil1")
+        raise InputError(t("replan.error.pin", text=text))
     day = parse_date(parts[1], where=f"--pin {text!r}")
     if day < start:
-        raise InputError(f"--pin {text!r}: {day} ligger før --from {start} (i fortiden)")
+        raise InputError(t("replan.error.pin_past", text=text, day=day, start=start))
     pin: dict[str, Any] = {"site": parts[0].strip(), "date": day.isoformat()}
     for extra in parts[2:]:
         if ":" in extra:
@@ -321,7 +327,7 @@ def _apply_disruptions(resolved: Any, disruptions: list[Disruption], remaining: 
         if out:
             days = _days_left(v.days or tuple(d.isoweekday() for d in remaining), out, remaining)
             if not days:
-                notes.append(f"{v.id} er ude af drift resten af ugen")
+                notes.append(t("replan.note.vehicle_down", id=v.id))
                 continue
             v = v.model_copy(update={"days": days})
         vehicles.append(v)
@@ -331,7 +337,7 @@ def _apply_disruptions(resolved: Any, disruptions: list[Disruption], remaining: 
         if out:
             days = _days_left(o.available_days, out, remaining)
             if not days:
-                notes.append(f"{o.id} er fraværende resten af ugen")
+                notes.append(t("replan.note.officer_absent", id=o.id))
                 continue
             o = o.model_copy(update={"available_days": days})
         officers.append(o)

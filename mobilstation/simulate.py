@@ -40,6 +40,7 @@ import numpy as np
 
 from mobilstation._io import atomic_write_bytes, atomic_write_text
 from mobilstation.errors import InputError, PlanFailed
+from mobilstation.i18n import t
 from mobilstation.ledger.store import iso_week_of, week_monday
 from mobilstation.plan import PlanRecord
 
@@ -228,9 +229,9 @@ def _run(
     inputs = out / "inddata"
     inputs.mkdir(parents=True, exist_ok=True)
     for k, week in enumerate(weeks):
-        label = "med ledger" if ledger else "uden ledger"
+        label = t("simulate.with_ledger" if ledger else "simulate.without_ledger")
         if progress:
-            progress(f"{week} ({label}): planlægger")
+            progress(t("simulate.step.planning", week=week, label=label))
         req_file = inputs / f"anmodninger-{week}.csv"
         known = base_requests + [a for a in arrivals if a["arrives"] < k]
         atomic_write_text(req_file, _requests_csv(known))
@@ -254,7 +255,7 @@ def _run(
             # a week with no feasible plan is a finding of the simulation, not the end of it
             why = "; ".join([exc.args[0] if exc.args else "", *exc.violations[:2]])
             if progress:
-                progress(f"{week} ({label}): ingen plan: {why}")
+                progress(t("simulate.step.no_plan", week=week, label=label, why=why))
             rows.append(tracker.failed(k, week, why))
             continue
         record = result.record
@@ -334,7 +335,7 @@ def simulate(
     from mobilstation.ledger import open_ledger
 
     if weeks < 1:
-        raise InputError(f"--weeks: expected at least 1, got {weeks}")
+        raise InputError(t("simulate.error.weeks", got=weeks))
     sc = api.load_scenario(scenario)
     start = sc.week_start
     names = [iso_week_of(start + timedelta(days=7 * k)) for k in range(weeks)]
@@ -342,10 +343,8 @@ def simulate(
         with open_ledger(ledger) as book:
             taken = [p.iso_week for p in book.publications() if p.iso_week in names]
         if taken:
-            raise InputError(
-                f"{ledger}: ledgeren har allerede offentliggjort {', '.join(sorted(set(taken)))}; "
-                "simulér i en ny ledger (en simulering må ikke blandes med rigtige uger)"
-            )
+            used = ", ".join(sorted(set(taken)))
+            raise InputError(t("simulate.error.used_ledger", ledger=ledger, weeks=used))
     resolved = api.validate(sc)
     base_requests: list[dict[str, Any]] = []
     if sc.requests is not None:

@@ -64,12 +64,12 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-import typer
 
 from mobilstation._io import atomic_write_bytes, atomic_write_text
 from mobilstation.errors import InputError, PlanFailed
+from mobilstation.i18n import t
 from mobilstation.plan import PlanRecord
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -215,28 +215,23 @@ def load_grid(grid: Mapping[str, Any] | str | os.PathLike[str]) -> Grid:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise InputError(f"{source}: grid file not found") from None
+            raise InputError(t("sweep.error.not_found", source=source)) from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{source}: cannot read the grid file: {exc}") from None
+            raise InputError(t("sweep.error.unreadable", source=source, reason=exc)) from None
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-            raise InputError(
-                f"{source}: not valid YAML{where}: {getattr(exc, 'problem', None) or exc}"
-            ) from None
+            where = "" if mark is None else t("sweep.error.at", line=mark.line + 1, column=mark.column + 1)
+            problem = getattr(exc, "problem", None) or exc
+            raise InputError(t("sweep.error.yaml", source=source, where=where, problem=problem)) from None
     if data is None:
         data = {}
     if not isinstance(data, Mapping):
-        raise InputError(
-            f"{source}: expected a mapping of override fields to lists of values, got {type(data).__name__}"
-        )
+        raise InputError(t("sweep.error.not_mapping", source=source, got=type(data).__name__))
     fixed = data.get(FIXED_KEY) or {}
     if not isinstance(fixed, Mapping):
-        raise InputError(
-            f"{source}: {FIXED_KEY}: expected a mapping of override fields to values, got {fixed!r}"
-        )
+        raise InputError(t("sweep.error.fixed", source=source, fixed_key=FIXED_KEY, got=repr(fixed)))
     axes: dict[str, list[Any]] = {}
     reserved = set(_META_COLUMNS) | set(KPI_COLUMNS) | {"pareto"}
     for key, values in data.items():
@@ -244,23 +239,20 @@ def load_grid(grid: Mapping[str, Any] | str | os.PathLike[str]) -> Grid:
             continue
         key = str(key)
         if key in reserved:
-            raise InputError(f"{source}: {key}: this name is a column of {SWEEP_FILE}, not a scenario field")
+            raise InputError(t("sweep.error.reserved", source=source, key=key, file=SWEEP_FILE))
         if isinstance(values, Mapping):
-            raise InputError(
-                f"{source}: {key}: expected a list of values; write nested fields as dotted keys "
-                f"(e.g. '{key}.{next(iter(values), 'field')}: [1, 2]')"
-            )
+            example = next(iter(values), "field")
+            raise InputError(t("sweep.error.nested", source=source, key=key, field=example))
         if not isinstance(values, list) or not values:
             raise InputError(
-                f"{source}: {key}: expected a non-empty list of values (e.g. '{key}: [1, 2]'), "
-                f"got {values!r}; put single values under '{FIXED_KEY}:'"
+                t("sweep.error.not_list", source=source, key=key, got=repr(values), fixed_key=FIXED_KEY)
             )
         axes[key] = list(values)
     if not axes:
-        raise InputError(f"{source}: no grid keys: expected override fields with lists of values")
+        raise InputError(t("sweep.error.no_keys", source=source))
     overlap = sorted(set(axes) & {str(k) for k in fixed})
     if overlap:
-        raise InputError(f"{source}: {overlap[0]}: given both as a grid key and under '{FIXED_KEY}:'")
+        raise InputError(t("sweep.error.both", source=source, key=overlap[0], fixed_key=FIXED_KEY))
     return Grid(axes=axes, fixed={str(k): v for k, v in fixed.items()}, source=source)
 
 
@@ -276,10 +268,10 @@ def combination_id(params: Mapping[str, Any], fixed: Mapping[str, Any] | None = 
 
 def _positive_count(value: Any, key: str, available: int, what: str, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InputError(f"{where}: {key}: expected a whole number of {what}, got {value!r}")
+        raise InputError(t("sweep.error.count", where=where, key=key, what=t(what), got=repr(value)))
     if not 1 <= value <= available:
         raise InputError(
-            f"{where}: {key}: expected 1 to {available} (the scenario has {available} {what}), got {value}"
+            t("sweep.error.range", where=where, key=key, available=available, what=t(what), got=value)
         )
     return value
 
@@ -304,11 +296,11 @@ def _expand(
         dumped = scenario.model_dump(mode="json")
         if "n_vehicles" in special:
             n = _positive_count(
-                special["n_vehicles"], "n_vehicles", len(dumped["vehicles"]), "vehicles", where
+                special["n_vehicles"], "n_vehicles", len(dumped["vehicles"]), "sweep.what.vehicles", where
             )
             overrides["vehicles"] = dumped["vehicles"][:n]
         if "n_days" in special:
-            n = _positive_count(special["n_days"], "n_days", len(dumped["days"]), "planned days", where)
+            n = _positive_count(special["n_days"], "n_days", len(dumped["days"]), "sweep.what.days", where)
             overrides["days"] = dumped["days"][:n]
         try:
             load_scenario(scenario_path, overrides=overrides)
@@ -337,7 +329,7 @@ def combinations(
     g = grid if isinstance(grid, Grid) else load_grid(grid)
     path = Path(scenario_path)
     if not path.is_file():
-        raise InputError(f"{_label(path)}: scenario file not found")
+        raise InputError(t("sweep.error.no_scenario", source=_label(path)))
     # the fixed overrides alone, then every value of every key alone
     base = _expand(path, {}, g.fixed, f"{g.source}: {FIXED_KEY}")
     if check_data:
@@ -360,13 +352,11 @@ def combinations(
     for index, values in enumerate(itertools.product(*(g.axes[k] for k in keys))):
         params = dict(zip(keys, values, strict=True))
         described = ", ".join(f"{k}={_canonical(v)}" for k, v in params.items())
-        where = f"{g.source}: combination {index + 1} ({described})"
+        where = t("sweep.error.combination", source=g.source, number=index + 1, described=described)
         overrides = _expand(path, params, g.fixed, where)
         cid = combination_id(params, g.fixed)
         if cid in seen:
-            raise InputError(
-                f"{where}: the same combination as number {seen[cid] + 1} (a value listed twice?)"
-            )
+            raise InputError(t("sweep.error.twice", where=where, number=seen[cid] + 1))
         seen[cid] = index
         out.append(Combination(index=index, id=cid, params=params, overrides=overrides))
     return out
@@ -517,7 +507,7 @@ def read_sweep(out_dir: str | os.PathLike[str]) -> pd.DataFrame:
     if path.is_dir():
         path = path / SWEEP_FILE
     if not path.is_file():
-        raise InputError(f"{_label(path)}: no {SWEEP_FILE} found (expected the --out directory of a sweep)")
+        raise InputError(t("sweep.error.no_table", source=_label(path), file=SWEEP_FILE))
     dtype: dict[str, Any] = {"id": str, "status": str, "message": str, "run_dir": str}
     dtype.update(dict.fromkeys(_COUNT_COLUMNS, "Int64"))
     frame = pd.read_csv(path, dtype=dtype)
@@ -652,14 +642,14 @@ def _dask_client(scheduler: str | None, n_workers: int) -> Iterator[Any]:
         try:
             client = Client(scheduler, timeout="15s")
         except (OSError, TimeoutError) as exc:
-            raise InputError(f"scheduler {scheduler!r}: cannot connect ({exc})") from None
+            raise InputError(t("sweep.error.scheduler", scheduler=scheduler, reason=exc)) from None
         try:
             yield client
         finally:
             client.close()
         return
     if n_workers < 1:
-        raise InputError(f"n_workers: expected at least 1, got {n_workers}")
+        raise InputError(t("sweep.error.workers", got=n_workers))
     cluster = LocalCluster(
         n_workers=n_workers,
         threads_per_worker=1,
@@ -706,7 +696,7 @@ def run_sweep(
     combos = combinations(scenario, g)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise InputError(f"{_label(out)}: exists and is not a directory")
+        raise InputError(t("sweep.error.not_directory", source=_label(out)))
     runs = out / RUNS_DIR
     param_keys = list(g.axes)
     total = len(combos)
@@ -799,117 +789,3 @@ def _row(c: Combination, result: Mapping[str, Any]) -> dict[str, Any]:
         "run_dir": f"{RUNS_DIR}/{c.id}" if ok else "",
         **{k: result.get(k) for k in KPI_COLUMNS},
     }
-
-
-# ---------------------------------------------------------------------------
-# the CLI command
-# ---------------------------------------------------------------------------
-
-
-ScenarioArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
-GridOpt = Annotated[
-    Path,
-    typer.Option(
-        "--grid",
-        "-g",
-        help="Grid YAML: dotted field -> list of values; 'fixed:' for all.",
-        show_default=False,
-    ),
-]
-OutOpt = Annotated[
-    Path,
-    typer.Option("--out", "-o", help="Sweep directory (runs/, sweep.csv, tradeoff.png).", show_default=False),
-]
-SchedulerOpt = Annotated[
-    str | None, typer.Option("--scheduler", help="Address of a running Dask scheduler.", show_default=False)
-]
-WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=1, help="Local Dask worker processes.")]
-NoMapsOpt = Annotated[bool, typer.Option("--no-maps", help="Skip each plan's HTML maps (much faster).")]
-NoResumeOpt = Annotated[bool, typer.Option("--no-resume", help="Plan every combination again.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary, only errors.")]
-
-
-def sweep_command(
-    scenario: ScenarioArg,
-    grid: GridOpt,
-    out_dir: OutOpt,
-    scheduler: SchedulerOpt = None,
-    workers: WorkersOpt = 2,
-    no_maps: NoMapsOpt = False,
-    no_resume: NoResumeOpt = False,
-    quiet: QuietOpt = False,
-) -> None:
-    """Plan every combination of a grid of overrides of SCENARIO (in parallel on Dask).
-
-    Writes OUT/runs/<id>/ (each plan's outputs), OUT/sweep.csv (one row per
-    combination: parameters, status, KPIs) and OUT/tradeoff.png. A rerun
-    skips combinations already planned. Exit 0 when the sweep ran (failed
-    combinations are counted and listed), 2 for a bad grid or scenario.
-    """
-    from rich.markup import escape
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from mobilstation.cli import err, handle_errors, out
-
-    with handle_errors():
-        if quiet:
-            frame = run_sweep(
-                scenario,
-                grid,
-                out_dir,
-                scheduler=scheduler,
-                n_workers=workers,
-                resume=not no_resume,
-                maps=False if no_maps else None,
-            )
-        else:
-            bar = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=err,
-                transient=False,
-            )
-            task = bar.add_task("validating grid", total=None)
-
-            def report(done: int, total: int, row: Mapping[str, Any] | None) -> None:
-                if row is None:
-                    bar.update(task, description="planning", total=total, completed=done)
-                    if done:
-                        err.print(f"{done} of {total} combination(s) already planned (resumed)")
-                    return
-                bar.update(task, completed=done)
-                if row.get("status") != "ok":
-                    err.print(
-                        f"[yellow]{escape(str(row['id']))}: {row['status']}:[/] {escape(str(row['message']))}"
-                    )
-
-            with bar:
-                frame = run_sweep(
-                    scenario,
-                    grid,
-                    out_dir,
-                    scheduler=scheduler,
-                    n_workers=workers,
-                    progress=report,
-                    resume=not no_resume,
-                    maps=False if no_maps else None,
-                )
-    counts = frame["status"].value_counts().to_dict()
-    failed = len(frame) - counts.get("ok", 0)
-    if not quiet:
-        out.print(
-            f"{len(frame)} combination(s): {counts.get('ok', 0)} ok, "
-            f"{counts.get('infeasible', 0)} infeasible, {counts.get('error', 0)} error"
-        )
-        if failed:
-            out.print(f"[yellow]{failed} combination(s) failed[/]; see the status and message columns")
-        err.print(
-            f"[bold green]sweep written to[/] {escape(str(Path(out_dir) / SWEEP_FILE))} and {TRADEOFF_FILE}"
-        )
-
-
-def register(app: typer.Typer) -> None:
-    """Add the ``sweep`` command to the ``mobilstation`` Typer app."""
-    app.command("sweep")(sweep_command)

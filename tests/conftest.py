@@ -19,6 +19,8 @@ def pytest_configure(config: pytest.Config) -> None:
     """
     if "MOBILSTATION_CACHE" not in os.environ:
         os.environ["MOBILSTATION_CACHE"] = tempfile.mkdtemp(prefix="mobilstation-test-cache-")
+    # the suite reads what a planner reads by default: Danish, whatever the developer's own setting
+    os.environ.pop("MOBILSTATION_LANG", None)
 
 
 @pytest.fixture(scope="session")

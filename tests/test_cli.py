@@ -34,7 +34,11 @@ def run(*args: str) -> Any:
 def test_every_command_has_help(command: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0
-    assert "Usage" in result.output and command in result.output
+    assert "Brug:" in result.output and command in result.output
+    assert "Vis denne hjælp og afslut." in result.output
+    english = run(command, "--help", "--lang", "en")
+    assert english.exit_code == 0
+    assert "Usage:" in english.output and "Show this message and exit." in english.output
 
 
 def test_entry_points() -> None:
@@ -81,13 +85,16 @@ def test_plan_writes_every_output(quick_plan: Any) -> None:
 
 def test_plan_prints_a_summary(quick_plan: Any) -> None:
     text = quick_plan.output
-    assert "quick: 2026-W49 (2026-11-30 - 2026-12-04)" in text
+    assert "quick: 2026-W49 (2026-11-30 – 2026-12-04)" in text
     rec = PlanRecord.read(quick_plan.out_dir)
     n = sum(len(r.stops) for r in rec.routes)
-    assert re.search(rf"\b{n} visits on \d+ vehicle-days", text)
+    assert re.search(rf"\b{n} besøg på \d+ bil-dage", text)
     for m in rec.municipalities:
         assert m.name in text
-    assert "synthetic inputs: incidents, requests" in text
+    assert "syntetiske data: hændelser, anmodninger og kampagner" in text
+    # decimal commas, as in the files: the hours of each municipality and the share of travel
+    assert re.search(r"│ +\d+,\d │", text) and re.search(r"kørsel \d+ % af bilernes tid", text)
+    assert not re.search(r"│ +\d+\.\d │", text)
     assert "Traceback" not in text
 
 
@@ -101,7 +108,7 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run("plan", _bad_scenario(tmp_path), "--out", out)
     assert result.exit_code == 2
-    assert "weigths: unknown field (did you mean 'weights'?)" in result.output
+    assert "weigths: ukendt felt (mente du 'weights'?)" in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["bad.yaml"]
@@ -120,14 +127,14 @@ def _officers_with_negative_hours(tmp_path: Path) -> str:
 @pytest.mark.parametrize(
     ("body", "fragment"),
     [
-        ("solver: {time_limt_s: 5}\n", "solver.time_limt_s: unknown field (did you mean 'time_limit_s'?)"),
-        ("incidents: {file: nowhere.csv}\n", "incidents.file: file not found"),
+        ("solver: {time_limt_s: 5}\n", "solver.time_limt_s: ukendt felt (mente du 'time_limit_s'?)"),
+        ("incidents: {file: nowhere.csv}\n", "incidents.file: filen findes ikke"),
         (
             "vehicles:\n  - {id: bil1, home: Atlantis, shift: '08:00-17:00', max_work: 8, crew_size: 2}\n",
-            "vehicles[0].home: no station or town named 'Atlantis'",
+            "vehicles[0].home: ingen station eller by ved navn 'Atlantis'",
         ),
         ("quotas: {Aalborg: {min_visits: 1, min_hours: -3}}\n", "quotas.Aalborg.min_hours"),
-        (_officers_with_negative_hours, "row 2: weekly_hours"),
+        (_officers_with_negative_hours, "række 2: weekly_hours"),
     ],
     ids=["typo", "missing-file", "unknown-station", "negative-quota-hours", "negative-officer-hours"],
 )
@@ -158,7 +165,7 @@ def test_bad_input_leaves_an_earlier_plan_untouched(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["--set", "solver.seed"], "expected FIELD=VALUE"),  # an override without a value
+        (["--set", "solver.seed"], "forventede FELT=VÆRDI"),  # an override without a value
         (["--set", "solver.time_limit_s=-1"], "overrides: solver.time_limit_s:"),  # an invalid override
         (["--set", "vehicles.0.home=Hjøring"], "vehicles:"),  # lists are replaced, not indexed
         (["--time-limit", "0"], "--time-limit"),  # out of range (click's own check, also exit 2)
@@ -175,7 +182,7 @@ def test_bad_options_exit_2(tmp_path: Path, args: list[str], fragment: str) -> N
 def test_missing_scenario_exits_2(tmp_path: Path) -> None:
     result = run("plan", tmp_path / "nope.yaml", "--out", tmp_path / "out")
     assert result.exit_code == 2
-    assert "scenario file not found" in result.output
+    assert "scenariefilen findes ikke" in result.output
     assert not (tmp_path / "out").exists()
 
 
@@ -186,7 +193,7 @@ def test_impossible_quota_exits_1_with_the_explanation(tmp_path: Path) -> None:
         "plan", QUICK, "--out", out, "--work-limit", "50", "--quiet", "--set", "quotas.Læsø.min_visits=3"
     )
     assert result.exit_code == 1, result.output
-    assert "no feasible plan" in result.output
+    assert "ingen mulig plan" in result.output
     assert re.search(r"kvote Læsø: 3 besøg krævet, højst \d+ mulig", result.output)
     assert "Traceback" not in result.output
     assert not out.exists()
@@ -199,8 +206,14 @@ def test_impossible_quota_exits_1_with_the_explanation(tmp_path: Path) -> None:
 def test_validate_every_shipped_scenario(path: Path) -> None:
     result = run("validate", path)
     assert result.exit_code == 0, result.output
-    assert "is valid" in result.output
+    assert "er gyldig" in result.output
     assert "2026-W49" in result.output
+
+
+def test_validate_another_week() -> None:
+    result = run("validate", QUICK, "--week", "2026-W50")
+    assert result.exit_code == 0, result.output
+    assert "2026-W50: mandag 7/12, tirsdag 8/12" in result.output
 
 
 def test_validate_reports_the_field(tmp_path: Path) -> None:
@@ -213,8 +226,11 @@ def test_validate_reports_the_field(tmp_path: Path) -> None:
     )
     result = run("validate", path)
     assert result.exit_code == 2
-    assert "vehicles[1].home: no station or town named 'Hjøring'" in result.output
-    assert "did you mean 'Hjørring'" in result.output
+    assert "vehicles[1].home: ingen station eller by ved navn 'Hjøring'" in result.output
+    assert "mente du 'Hjørring'" in result.output
+    english = run("validate", path, "--lang", "en")
+    assert "vehicles[1].home: no station or town named 'Hjøring'" in english.output
+    assert "did you mean 'Hjørring'" in english.output
 
 
 # -- compare ----------------------------------------------------------------------------------
@@ -241,20 +257,22 @@ def test_compare_prints_both_plans(quick_plan: Any, tmp_path: Path) -> None:
     result = run("compare", a, b)
     assert result.exit_code == 0, result.output
     total = sum(len(r.stops) for r in PlanRecord.read(a).routes)
-    assert _row(result.output, "visits")[1:] == [str(total), str(total - dropped), f"{-dropped:+d}"]
+    assert _row(result.output, "besøg")[1:] == [str(total), str(total - dropped), f"{-dropped:+d}"]
     assert "A: quick" in result.output and "B: fewer" in result.output
     # and the visits themselves: the emptied route's stops are listed as cancelled, nothing else differs
     assert f"Besøg: {dropped} forskel(le) fra A til B" in result.output
     assert result.output.count("aflyst") == dropped and "tilføjet" not in result.output
     for label in (
-        "travel share of vehicle time",
-        "unvisited high-priority sites",
-        "town (share of sites visited)",
-        "coverage by kind",
-        "hours per 1,000 inhabitants",
+        "kørslens andel af bilernes tid",
+        "højt prioriterede steder ikke besøgt",
+        "by (andel af steder besøgt)",
+        "dækning pr. type",
+        "timer pr. 1.000 indbyggere",
         "Læsø",
     ):
         assert label in result.output
+    english = run("compare", a, b, "--lang", "en")
+    assert "travel share of vehicle time" in english.output and "coverage by kind" in english.output
 
 
 def test_compare_two_shipped_variants(quick_plan: Any, tmp_path: Path) -> None:
@@ -266,16 +284,17 @@ def test_compare_two_shipped_variants(quick_plan: Any, tmp_path: Path) -> None:
     assert "A: quick" in result.output and "B: burglary_focus" in result.output
     ra, rb = PlanRecord.read(quick_plan.out_dir), PlanRecord.read(b)
     visits = [sum(len(r.stops) for r in rec.routes) for rec in (ra, rb)]
-    assert _row(result.output, "visits")[1:] == [
+    assert _row(result.output, "besøg")[1:] == [
         str(visits[0]),
         str(visits[1]),
         f"{visits[1] - visits[0]:+d}",
     ]
     quotas = [sum(1 for m in rec.municipalities if m.quota_visits or m.quota_hours) for rec in (ra, rb)]
-    met = _row(result.output, "municipal quotas met")
+    met = _row(result.output, "kommunale kvoter opfyldt")
     assert met[1].endswith(f"/ {quotas[0]}") and met[2].endswith(f"/ {quotas[1]}")
-    share = _row(result.output, "travel share of vehicle time")
-    assert share[1].endswith("%") and share[2].endswith("%") and share[3].endswith("pp")
+    share = _row(result.output, "kørslens andel af bilernes tid")
+    assert share[1].endswith("%") and share[2].endswith("%") and share[3].endswith("%-point")
+    assert re.fullmatch(r"\d+,\d %", share[1])  # a decimal comma
 
 
 def test_compare_of_a_directory_without_a_plan(tmp_path: Path, quick_plan: Any) -> None:
@@ -326,7 +345,7 @@ def test_hotspots_writes_areas_and_cells(tmp_path: Path) -> None:
     ("args", "fragment"),
     [
         (["--method", "hexbin"], "--method"),  # an unknown method
-        (["--as-of", "29-11-2026"], "--as-of: expected a date as YYYY-MM-DD"),  # a date in the wrong form
+        (["--as-of", "29-11-2026"], "--as-of: forventede en dato som ÅÅÅÅ-MM-DD"),  # wrong form
         (["--bandwidth-m", "5"], "--bandwidth-m:"),  # below the smallest band
     ],
 )
@@ -361,7 +380,7 @@ def test_hotspots_reports_skipped_rows(tmp_path: Path) -> None:
     assert "row 2: timestamp: bad timestamp 'notadate'" in result.output
     assert "row 3: coordinates (91.0, 9.9) are not valid WGS84" in result.output
     assert "1 incidents lie outside district" in result.output  # Copenhagen
-    assert "from 1 incident(s)" in result.output
+    assert "fra 1 hændelse(r)" in result.output
 
 
 def _quick_with_file(tmp_path: Path, field: str, text: str) -> Path:
@@ -389,9 +408,9 @@ def test_validate_reports_skipped_incident_rows(tmp_path: Path) -> None:
 def test_plan_keeps_and_prints_what_the_readers_reported(quick_plan: Any) -> None:
     """The overdue example request is adjusted, not dropped silently: plan.json keeps the note."""
     record = PlanRecord.read(quick_plan.out_dir)
-    overdue = [n for n in record.notes if "BEB-2026-0145" in n and "overdue" in n]
+    overdue = [n for n in record.notes if "BEB-2026-0145" in n and "over fristen" in n]
     assert overdue, record.notes
-    assert "warning:" in quick_plan.output and "BEB-2026-0145" in quick_plan.output
+    assert "advarsel:" in quick_plan.output and "BEB-2026-0145" in quick_plan.output
 
 
 def test_sites_writes_scored_sites(tmp_path: Path) -> None:
@@ -413,7 +432,7 @@ def test_sites_writes_scored_sites(tmp_path: Path) -> None:
     ids = {f["properties"]["id"] for f in feats if f["properties"]["kind"] == "request"}
     assert {i for i in ids if i.startswith("request:")} == request_ids
     assert {i.split(":")[1] for i in ids - request_ids} == {"butikker-hjoerring", "borgermoede"}  # campaigns
-    assert f"{len(feats)} sites:" in result.output
+    assert f"{len(feats)} steder:" in result.output
     # the synthetic inputs travel with the file, and with each site they touch
     assert doc["properties"]["synthetic_inputs"] == ["incidents", "requests", "campaigns"]
     burglary = [f["properties"] for f in feats if f["properties"]["breakdown"].get("burglary", 0) > 0]
@@ -433,7 +452,7 @@ def test_sites_reports_a_request_left_out(tmp_path: Path) -> None:
     out = tmp_path / "sites"
     result = run("sites", scenario, "--out", out)
     assert result.exit_code == 0, result.output
-    assert "warning:" in result.output and "'R7'" in result.output and "outside" in result.output
+    assert "advarsel:" in result.output and "'R7'" in result.output and "uden for" in result.output
     doc = json.loads((out / "sites.geojson").read_text(encoding="utf-8"))
     assert [
         f["properties"]["id"]

@@ -379,6 +379,15 @@ def test_reproducible_under_work_limit(ok_small: Problem) -> None:
     assert replace(a, seconds=0.0) == replace(b, seconds=0.0)
 
 
+def test_the_search_reports_the_work_it_has_spent(ok_small: Problem) -> None:
+    """What a progress line counts down: the iterations spent so far, after each run, up to the limit."""
+    spent: list[int] = []
+    sol = solve(ok_small, max_iterations=1500, seed=7, on_iterations=spent.append)
+    assert spent and spent == sorted(spent) and len(set(spent)) == len(spent)
+    assert spent[-1] == sol.iterations <= 1500
+    assert replace(sol, seconds=0.0) == replace(solve(ok_small, max_iterations=1500, seed=7), seconds=0.0)
+
+
 @pytest.mark.parametrize(
     ("fresh_runs", "improving_at_end", "warm"),
     [

@@ -232,9 +232,9 @@ def test_municipality_at_tolerates_the_generalised_coast(nordjylland: District) 
 
 
 def test_lookup_errors_suggest_the_right_name(nordjylland: District) -> None:
-    with pytest.raises(GeodataError, match="did you mean 'Hjørring'"):
+    with pytest.raises(GeodataError, match="mente du 'Hjørring'"):
         find_place(nordjylland, "Hjøring")
-    with pytest.raises(GeodataError, match="did you mean 'Vesthimmerland'"):
+    with pytest.raises(GeodataError, match="mente du 'Vesthimmerland'"):
         municipality(nordjylland, "Vesthimerland")
     assert municipality(nordjylland, 851).name == "Aalborg"
     assert municipality(nordjylland, "læsø").code == "0825"

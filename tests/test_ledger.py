@@ -232,7 +232,7 @@ def test_bad_ledgers_exit_2_naming_them(tmp_path: Path, week49: Path, pg_server:
     notes = tmp_path / "notes.txt"
     notes.write_text("ikke en database\n", encoding="utf-8")
     result = run("publish", week49, "--ledger", notes)
-    assert result.exit_code == 2 and "notes.txt" in result.output and "not a ledger" in result.output
+    assert result.exit_code == 2 and "notes.txt" in result.output and "ikke en ledger" in result.output
     assert notes.read_text(encoding="utf-8") == "ikke en database\n"
 
     locked = tmp_path / "locked"
@@ -241,7 +241,7 @@ def test_bad_ledgers_exit_2_naming_them(tmp_path: Path, week49: Path, pg_server:
     try:
         if os.geteuid() != 0:  # root may write anywhere; the check is for planners' accounts
             result = run("publish", week49, "--ledger", locked / "l.db")
-            assert result.exit_code == 2 and "not writable" in result.output
+            assert result.exit_code == 2 and "skrivebeskyttet" in result.output
     finally:
         locked.chmod(0o755)
 
@@ -249,12 +249,14 @@ def test_bad_ledgers_exit_2_naming_them(tmp_path: Path, week49: Path, pg_server:
     with open_ledger(newer) as book, book.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     result = run("publish", week49, "--ledger", newer)
-    assert result.exit_code == 2 and "newer than this program" in result.output
+    assert result.exit_code == 2 and "nyere end dette program" in result.output
+    english = run("publish", week49, "--ledger", newer, "--lang", "en")
+    assert english.exit_code == 2 and "newer than this program" in english.output
 
     port = int(pg_server.rsplit(":", 1)[1])
     dead = f"postgresql://ledger:{PASSWORD}@127.0.0.1:{port + 1 if port < 65535 else port - 1}/x"
     result = run("publish", week49, "--ledger", dead)
-    assert result.exit_code == 2 and "does not answer" in result.output
+    assert result.exit_code == 2 and "svarer ikke" in result.output
     assert PASSWORD not in result.output and "***" in result.output
 
     wrong = pg_server.replace(PASSWORD, "forkert-kodeord") + "/postgres"
@@ -268,7 +270,7 @@ def test_a_foreign_database_is_not_a_ledger(tmp_path: Path) -> None:
     db = tmp_path / "other.db"
     with sqlite3.connect(db) as conn:
         conn.execute("CREATE TABLE kunder (id INTEGER)")
-    with pytest.raises(LedgerError, match="not a ledger"):
+    with pytest.raises(LedgerError, match="ikke en ledger"):
         open_ledger(db)
 
 
@@ -479,4 +481,4 @@ def test_simulations_of_several_seeds_run_on_an_existing_dask_scheduler(tmp_path
             assert [p.iso_week for p in book.publications()] == ["2026-W49"]
     bad = run("simulate", QUICK_SCENARIO, "--weeks", 1, "--ledger", tmp_path / "y.db", "--out", tmp_path / "y",
               "--seeds", "1,2", "--scheduler", "tcp://127.0.0.1:9")  # fmt: skip
-    assert bad.exit_code == 2 and "cannot connect" in bad.output
+    assert bad.exit_code == 2 and "kan ikke forbinde" in bad.output

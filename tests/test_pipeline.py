@@ -24,6 +24,7 @@ from plan_checker import (
 from shapely.geometry import Point as ShapelyPoint
 from shapely.geometry import shape
 
+from mobilstation import i18n
 from mobilstation.demand.site import SITE_KINDS
 from mobilstation.pipeline import build_plan, demand, travel_points
 from mobilstation.plan import PlanRecord
@@ -318,6 +319,9 @@ def test_a_plan_over_its_time_limit_says_so() -> None:
 
     over = {"time_limit_s": 1.0, "work_limit": None, "plan_seconds": 2.4, "seconds": 0.0}
     (note,) = _time_notes(over)
-    assert "2.4 s against a time limit of 1 s" in note and "allow at least 5 s" in note
+    assert "2,4 s mod en tidsgrænse på 1 s" in note and "giv mindst 5 s" in note
+    with i18n.using("en"):
+        (english,) = _time_notes(over)
+    assert "2.4 s against a time limit of 1 s" in english and "allow at least 5 s" in english
     assert _time_notes({**over, "plan_seconds": 1.1}) == []  # within 10 %
     assert _time_notes({**over, "work_limit": 200}) == []  # a work limit has no clock

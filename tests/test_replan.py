@@ -125,7 +125,7 @@ def test_bad_replans_exit_2_and_leave_the_ledger_alone(published: tuple[Path, Pa
         (["--week", "2026-W49", "--from", "2026-12-02", "--vehicle-down", "bil9"], "bil9"),
         (["--week", "2026-W49", "--from", "2026-12-02", "--link-closed", "broen"], "broen"),
         (["--week", "2026-W49", "--from", "2026-12-02", "--officer-absent", "LB99:2026-12-03"], "LB99"),
-        (["--week", "2026-W49", "--from", "2026-12-02", "--vehicle-down", "bil2:2026-12-04..2026-12-02"], "ends"),
+        (["--week", "2026-W49", "--from", "2026-12-02", "--vehicle-down", "bil2:2026-12-04..2026-12-02"], "slutter"),
         (["--week", "2026-W49", "--from", "2026-12-02", "--pin", "Brovst@2026-12-01"], "i fortiden"),
         (["--week", "2026-W49", "--from", "2026-12-02", "--pin", "Atlantis@2026-12-03"], "Atlantis"),
     ]
@@ -166,7 +166,7 @@ def test_a_pinned_visit_is_kept_to_its_day_time_and_van(tmp_path: Path) -> None:
 def test_pins_that_cannot_be_are_named(tmp_path: Path) -> None:
     bad = {
         "nowhere": ("  - {site: Atlantis, date: 2026-12-03}\n", 2, "Atlantis"),
-        "saturday": ("  - {site: Brovst, date: 2026-12-05}\n", 2, "not a planned day"),
+        "saturday": ("  - {site: Brovst, date: 2026-12-05}\n", 2, "er ikke en planlagt dag"),
         "van": ("  - {site: Brovst, date: 2026-12-03, vehicle: bil7}\n", 2, "bil7"),
         "night": ('  - {site: Brovst, date: 2026-12-03, time: "23:30"}\n', 1, "Brovst"),
     }

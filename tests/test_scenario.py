@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
+from mobilstation import i18n
 from mobilstation.errors import InputError, ScenarioError
 from mobilstation.scenario import (
     Scenario,
@@ -20,6 +21,15 @@ from mobilstation.scenario import (
     read_officers,
     resolve,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """These tests read what each error says (file, field, expectation) in English; the Danish of the
+    same messages is checked by test_i18n and, through the command line, by test_cli."""
+    with i18n.using("en"):
+        yield
+
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))

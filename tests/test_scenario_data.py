@@ -48,7 +48,7 @@ def test_a_town_with_several_stations_is_ambiguous_for_an_officer(tmp_path: Path
     with pytest.raises(ScenarioError) as err:
         resolve(load_scenario(path))
     msg = str(err.value)
-    assert "officers[0].station" in msg and "no station named 'København'" in msg
+    assert "officers[0].station" in msg and "ingen station ved navn 'København'" in msg
     assert "'koebenhavn-politigaarden'" in msg and "'station-city'" in msg
     assert "'koebenhavn-hovedbanegaarden'" in msg
 
@@ -122,7 +122,7 @@ def test_all_zero_weights_are_bad_input_on_load(tmp_path: Path) -> None:
     zero = {k: 0 for k in ("population", "remoteness", "burglary", "trend", "recency", "urgency")}
     with pytest.raises(ScenarioError) as err:
         load_scenario(_scenario(tmp_path, weights=zero))
-    assert "weights" in str(err.value) and "every weight" in str(err.value)
+    assert "weights" in str(err.value) and "alle vægte" in str(err.value)
     load_scenario(_scenario(tmp_path, weights={**zero, "burglary": 1}))  # one positive weight is enough
 
 

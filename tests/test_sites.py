@@ -442,7 +442,7 @@ def test_requests_placed_in_the_week(tmp_path, district):
     assert got["thu"].promised_date == got["thu"].wanted_date == date(2026, 12, 3)
     assert got["sat"].promised_date == date(2026, 12, 5) and not got["sat"].mandatory
     assert got["pastdl"].wanted_date is None and not got["pastdl"].mandatory
-    assert "passed without a visit" in str(reqs.report) and "not a planned day" in str(reqs.report)
+    assert "gået uden besøg" in str(reqs.report) and "ikke er en planlagt dag" in str(reqs.report)
     assert got["due"].mandatory and got["due"].deadline == date(2026, 12, 2)
     assert got["sunday"].mandatory and got["sunday"].deadline == date(2026, 12, 4)
     assert got["late"].mandatory and got["late"].overdue and got["late"].deadline == date(2026, 12, 4)
@@ -451,7 +451,7 @@ def test_requests_placed_in_the_week(tmp_path, district):
     )
     assert reqs.report.outside_district == ["cph"] and reqs.report.not_this_week == ["next"]
     report = str(reqs.report)
-    assert "outside district 'Nordjyllands Politi'" in report and "overdue" in report
+    assert "uden for politikreds 'Nordjyllands Politi'" in report and "over fristen" in report
 
 
 def test_request_window_columns_and_errors(tmp_path, district):

@@ -32,9 +32,9 @@ from mobilstation.sweep import (
     load_grid,
     pareto_mask,
     read_sweep,
-    register,
     run_sweep,
 )
+from mobilstation.sweep_command import register
 
 ROOT = Path(__file__).resolve().parents[1]
 QUICK = ROOT / "scenarios" / "quick.yaml"
@@ -269,9 +269,9 @@ def test_sweep_on_local_dask_cluster_then_resume(tmp_path: Path) -> None:
     )
     resume_seconds = time.perf_counter() - t0
     assert result.exit_code == 0, result.output
-    assert "3 of 8 combination(s) already planned (resumed)" in result.output
-    assert "8 combination(s): 4 ok, 4 infeasible, 0 error" in result.output
-    assert "4 combination(s) failed" in result.output
+    assert "3 af 8 kombination(er) er allerede planlagt (genoptaget)" in result.output
+    assert "8 kombination(er): 4 ok, 4 uden mulig plan, 0 med fejl" in result.output
+    assert "4 kombination(er) fejlede" in result.output
     for i in kept:  # untouched: not planned again
         assert (out / "runs" / i / "plan.json").stat().st_mtime_ns == mtimes[i]
     again = read_sweep(out)
@@ -314,22 +314,22 @@ def test_sweep_on_an_existing_scheduler(tmp_path: Path) -> None:
     ("grid", "expected"),
     [
         # a value that is not a list
-        ({"solver.seed": 3}, "solver.seed: expected a non-empty list"),
+        ({"solver.seed": 3}, "solver.seed: forventede en liste med mindst én værdi"),
         # an empty list
-        ({"solver.seed": []}, "solver.seed: expected a non-empty list"),
+        ({"solver.seed": []}, "solver.seed: forventede en liste med mindst én værdi"),
         # a nested mapping instead of a dotted key
-        ({"weights": {"burglary": [1, 2]}}, "write nested fields as dotted keys"),
+        ({"weights": {"burglary": [1, 2]}}, "skriv felter inde i felter med punktum"),
         # fixed that is not a mapping
-        ({"solver.seed": [1], "fixed": [1]}, "fixed: expected a mapping"),
+        ({"solver.seed": [1], "fixed": [1]}, "fixed: forventede felter med værdier"),
         # a key both varied and fixed
         (
             {"solver.seed": [1], "fixed": {"solver.seed": 2}},
-            "solver.seed: given both as a grid key and under",
+            "solver.seed: står både i gitteret og under",
         ),
         # a column name of the sweep table
-        ({"travel_share": [1]}, "travel_share: this name is a column"),
+        ({"travel_share": [1]}, "travel_share: navnet er en kolonne"),
         # nothing to vary
-        ({"fixed": {"solver.seed": 2}}, "no grid keys"),
+        ({"fixed": {"solver.seed": 2}}, "intet i gitteret"),
     ],
 )
 def test_bad_grid_shapes_are_named(grid: dict[str, Any], expected: str) -> None:
@@ -341,22 +341,22 @@ def test_bad_grid_shapes_are_named(grid: dict[str, Any], expected: str) -> None:
     ("grid", "expected"),
     [
         # a typo in a scenario field
-        ({"weights.burglry": [1, 2]}, r"weights\.burglry=1: .*unknown field \(did you mean 'burglary'\?\)"),
+        ({"weights.burglry": [1, 2]}, r"weights\.burglry=1: .*ukendt felt \(mente du 'burglary'\?\)"),
         # a value the field refuses
         ({"weights.burglary": [1, -1]}, r"weights\.burglary=-1: .*weights\.burglary"),
         # an unknown municipality in a quota key (checked against the district's data)
-        ({"quotas.Læsøø.min_visits": [1]}, r"quotas\.Læsøø\.min_visits=1: .*did you mean 'Læsø'"),
+        ({"quotas.Læsøø.min_visits": [1]}, r"quotas\.Læsøø\.min_visits=1: .*mente du 'Læsø'"),
         # more vehicles than the scenario has
-        ({"n_vehicles": [1, 3]}, r"n_vehicles=3: n_vehicles: expected 1 to 2"),
+        ({"n_vehicles": [1, 3]}, r"n_vehicles=3: n_vehicles: forventede 1 til 2 \(scenariet har 2 køretøjer"),
         # not a count
-        ({"n_days": ["two"]}, r"n_days=\"two\": n_days: expected a whole number"),
+        ({"n_days": ["two"]}, r"n_days=\"two\": n_days: forventede et helt antal planlagte dage"),
         # a typo in the fixed overrides
         (
             {"solver.seed": [1], "fixed": {"solver.work_limt": 5}},
-            r"fixed: .*solver\.work_limt: unknown field",
+            r"fixed: .*solver\.work_limt: ukendt felt",
         ),
         # the same combination twice
-        ({"solver.seed": [1, 1]}, r"combination 2 .*the same combination as number 1"),
+        ({"solver.seed": [1, 1]}, r"kombination 2 .*samme kombination som nummer 1"),
     ],
 )
 def test_bad_grid_values_fail_before_solving(grid: dict[str, Any], expected: str) -> None:
@@ -405,7 +405,7 @@ def test_cli_exit_2_names_the_unknown_field(tmp_path: Path) -> None:
         env={"COLUMNS": "200"},
     )
     assert result.exit_code == 2, result.output
-    assert "weights.burglry" in result.output and "did you mean 'burglary'" in result.output
+    assert "weights.burglry" in result.output and "mente du 'burglary'" in result.output
     assert not out.exists()  # nothing planned, nothing written
 
 
@@ -416,7 +416,7 @@ def test_cli_exit_2_for_a_missing_grid_file(tmp_path: Path) -> None:
         env={"COLUMNS": "200"},
     )
     assert result.exit_code == 2, result.output
-    assert "nope.yaml: grid file not found" in result.output
+    assert "nope.yaml: gitterfilen findes ikke" in result.output
 
 
 @pytest.mark.parametrize("grid", sorted((ROOT / "scenarios" / "sweeps").glob("*.yaml")), ids=lambda p: p.name)

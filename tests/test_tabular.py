@@ -230,7 +230,7 @@ def test_semicolon_officers_file_as_danish_excel_saves_it(tmp_path: Path) -> Non
     assert officers["LB03"].available_days == [1, 3] and officers["LB03"].station == "Hjørring Politistation"
     assert officers["LB04"].name == '=HYPERLINK("http://evil.example";"klik")'  # neutralisation undone
     p.write_bytes(text.replace("37,5", "mange").encode("cp1252"))
-    with pytest.raises(InputError, match=r"betjente.csv: row 3: weekly_hours"):
+    with pytest.raises(InputError, match=r"betjente.csv: række 3: weekly_hours"):
         read_officers(p)
 
 

@@ -100,4 +100,4 @@ def test_all_zero_weights_from_overrides_name_the_overrides(tmp_path: Path) -> N
     planned = run("plan", QUICK, "--out", tmp_path / "out", "--work-limit", 1, "--quiet", *args)
     assert validated.exit_code == planned.exit_code == 2
     assert _flat(validated.output) == _flat(planned.output)
-    assert "overrides: weights: every weight" in _flat(validated.output)
+    assert "overrides: weights: alle vægte" in _flat(validated.output)

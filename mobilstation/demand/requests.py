@@ -57,6 +57,7 @@ from mobilstation.demand._geom import DENMARK_LATLON_BOX, DistrictIndex
 from mobilstation.demand._windows import parse_hhmm, parse_window
 from mobilstation.errors import InputError
 from mobilstation.geo.model import District
+from mobilstation.i18n import t
 from mobilstation.tabular import parse_date, read_table
 from mobilstation.untrusted import id_problem
 
@@ -129,7 +130,7 @@ class RequestReport:
     notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"{self.source}: {self.rows_read} requests read"]
+        out = [f"{self.source}: {t('note.requests.read', count=self.rows_read)}"]
         out += [f"{self.source}: {m}" for m in self.notes]
         return out
 
@@ -292,8 +293,7 @@ def place_requests(
         if code < 0:
             report.outside_district.append(rid)
             report.notes.append(
-                f"row {r['row']}: request {rid!r} at ({r['lat']}, {r['lon']}) is outside district "
-                f"{district.name!r}; left out"
+                t("note.request.outside", row=r["row"], id=rid, lat=r["lat"], lon=r["lon"], district=district.name)
             )
             continue
         wanted = r["wanted"]
@@ -302,31 +302,22 @@ def place_requests(
         assert deadline is None or isinstance(deadline, date)
         if wanted is not None and wanted > week_end:
             report.not_this_week.append(rid)
-            report.notes.append(
-                f"row {r['row']}: request {rid!r} wants {wanted}, after the planned week; left out"
-            )
+            report.notes.append(t("note.request.after_week", row=r["row"], id=rid, wanted=wanted))
             continue
         if wanted is not None and wanted < first_day:
             if deadline is None or deadline < first_day:
                 # a fixed date is a promise; once it has passed there is nothing to plan but a new date
                 report.missed_promises.append(rid)
-                report.notes.append(
-                    f"row {r['row']}: request {rid!r} was promised {wanted}, which has passed without a "
-                    "visit; agree a new date with the citizen (left out)"
-                )
+                report.notes.append(t("note.request.promise_passed", row=r["row"], id=rid, wanted=wanted))
                 continue
             report.notes.append(
-                f"row {r['row']}: request {rid!r} wanted {wanted}, before the planned week; "
-                f"any day up to the deadline {deadline} will do"
+                t("note.request.before_week", row=r["row"], id=rid, wanted=wanted, deadline=deadline)
             )
             wanted = None
         promised = wanted
         if wanted is not None and wanted not in planned:
             report.missed_promises.append(rid)
-            report.notes.append(
-                f"row {r['row']}: request {rid!r} is promised for {wanted}, which is not a planned day; "
-                "it cannot be kept this week unless that day is planned"
-            )
+            report.notes.append(t("note.request.not_planned_day", row=r["row"], id=rid, wanted=wanted))
         mandatory = overdue = False
         effective = deadline
         if wanted is not None and wanted in planned:
@@ -338,8 +329,7 @@ def place_requests(
             effective = last_day
             report.overdue.append(rid)
             report.notes.append(
-                f"row {r['row']}: request {rid!r} is overdue (deadline {deadline}); it must be served "
-                f"this week (by {last_day})"
+                t("note.request.overdue", row=r["row"], id=rid, deadline=deadline, last_day=last_day)
             )
         elif deadline is not None and deadline <= week_end:
             mandatory = True

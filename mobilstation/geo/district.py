@@ -44,6 +44,7 @@ import numpy as np
 import shapely
 
 from mobilstation.errors import GeodataError
+from mobilstation.i18n import t
 from mobilstation.geo import _validate as v
 from mobilstation.geo._locate import Locator
 from mobilstation.geo._sources import (
@@ -253,7 +254,7 @@ def _did_you_mean(query: str, candidates: Sequence[str]) -> str:
     for c in candidates:
         by_norm.setdefault(_norm(c), c)
     close = difflib.get_close_matches(_norm(query), list(by_norm), n=1, cutoff=0.6)
-    return f" (did you mean {by_norm[close[0]]!r}?)" if close else ""
+    return t("place.did_you_mean", name=by_norm[close[0]]) if close else ""
 
 
 def municipality(district: District, name_or_code: str | int) -> Municipality:
@@ -314,8 +315,7 @@ class AmbiguousStationError(GeodataError):
         self.stations = tuple(stations)
         listed = ", ".join(f"'{s.id}' ({s.name})" for s in self.stations)
         super().__init__(
-            f"no station named {town!r}: the town has {len(self.stations)} stations, {listed}; "
-            "give one of these ids"
+            t("place.ambiguous_town", town=town, count=len(self.stations), listed=listed)
         )
 
 
@@ -340,9 +340,9 @@ def find_place(district: District, name: str) -> Station | Town:
     for s in district.stations:
         if _norm(s.id) == q:
             return s
-    for t in district.towns:
-        if _norm(t.id) == q:
-            return t
+    for town in district.towns:
+        if _norm(town.id) == q:
+            return town
     hits = [s for s in district.stations if _norm(s.name) == q]
     if len(hits) == 1:
         return hits[0]
@@ -362,9 +362,8 @@ def find_place(district: District, name: str) -> Station | Town:
         raise GeodataError(f"{name!r} is ambiguous in {district.name}: {listed}; use the id")
     candidates = [s.id for s in district.stations] + [s.name for s in district.stations]
     candidates += [t.name for t in district.towns]
-    raise GeodataError(
-        f"no station or town named {name!r} in {district.name}{_did_you_mean(name, candidates)}"
-    )
+    hint = _did_you_mean(name, candidates)
+    raise GeodataError(t("place.none", name=name, district=district.name, hint=hint))
 
 
 def with_data(

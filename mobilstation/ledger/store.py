@@ -39,6 +39,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, Operationa
 from sqlalchemy.orm import Session
 
 from mobilstation.errors import InputError
+from mobilstation.i18n import t
 from mobilstation.ledger.schema import (
     SCHEMA_REVISION,
     CampaignTarget,
@@ -135,16 +136,11 @@ def _url_of(target: str | os.PathLike[str]) -> tuple[URL, str]:
         try:
             url = make_url(raw)
         except ArgumentError:
-            raise LedgerError(
-                f"{raw.split('@')[-1]}: not a database URL (expected postgresql://...)"
-            ) from None
+            raise LedgerError(t("ledger.error.not_url", where=raw.split("@")[-1])) from None
         if url.drivername in ("postgresql", "postgres"):
             url = url.set(drivername="postgresql+psycopg")
         if not url.drivername.startswith(("postgresql", "sqlite")):
-            raise LedgerError(
-                f"{url.render_as_string(hide_password=True)}: unsupported ledger database "
-                "(expected a SQLite file or postgresql://...)"
-            )
+            raise LedgerError(t("ledger.error.unsupported", where=url.render_as_string(hide_password=True)))
         return url, url.render_as_string(hide_password=True)
     path = Path(raw).expanduser()
     return URL.create("sqlite+pysqlite", database=str(path.resolve())), str(raw)
@@ -153,21 +149,21 @@ def _url_of(target: str | os.PathLike[str]) -> tuple[URL, str]:
 def _check_sqlite_path(path: Path, label: str, create: bool) -> None:
     if path.exists():
         if not path.is_file():
-            raise LedgerError(f"{label}: not a ledger file (it is a directory)")
+            raise LedgerError(t("ledger.error.directory", where=label))
         with path.open("rb") as fh:
             head = fh.read(16)
         if head and head != _SQLITE_MAGIC:
-            raise LedgerError(f"{label}: not a ledger (not a SQLite database)")
+            raise LedgerError(t("ledger.error.not_sqlite", where=label))
         if not os.access(path, os.W_OK):
-            raise LedgerError(f"{label}: the ledger file is not writable")
+            raise LedgerError(t("ledger.error.not_writable", where=label))
         return
     if not create:
-        raise LedgerError(f"{label}: no ledger here (publish a plan to create one)")
+        raise LedgerError(t("ledger.error.none_here", where=label))
     parent = path.resolve().parent
     if not parent.is_dir():
-        raise LedgerError(f"{label}: folder {parent} does not exist")
+        raise LedgerError(t("ledger.error.no_folder", where=label, folder=parent))
     if not os.access(parent, os.W_OK):
-        raise LedgerError(f"{label}: cannot create the ledger: folder {parent} is not writable")
+        raise LedgerError(t("ledger.error.folder_not_writable", where=label, folder=parent))
 
 
 def _masked(message: str, url: URL) -> str:
@@ -210,12 +206,12 @@ def open_ledger(target: str | os.PathLike[str], *, create: bool = True) -> Ledge
         ledger._migrate()
     except OperationalError as exc:
         engine.dispose()
-        raise LedgerError(
-            f"{label}: the ledger database does not answer: {_masked(str(exc.orig), url)}"
-        ) from None
+        reason = _masked(str(exc.orig), url)
+        raise LedgerError(t("ledger.error.no_answer", where=label, reason=reason)) from None
     except DBAPIError as exc:
         engine.dispose()
-        raise LedgerError(f"{label}: not a usable ledger: {_masked(str(exc.orig), url)}") from None
+        reason = _masked(str(exc.orig), url)
+        raise LedgerError(t("ledger.error.unusable", where=label, reason=reason)) from None
     except LedgerError:
         engine.dispose()
         raise
@@ -282,16 +278,14 @@ class Ledger:
             if "alembic_version" in tables:
                 current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         if current is None and tables - {"alembic_version"}:
-            raise LedgerError(
-                f"{self.label}: not a ledger (the database has other tables: {', '.join(sorted(tables)[:5])})"
-            )
+            listed = ", ".join(sorted(tables)[:5])
+            raise LedgerError(t("ledger.error.other_tables", where=self.label, tables=listed))
         with self.engine.begin() as conn:
             cfg = self._alembic_config(conn)
             known = {s.revision for s in ScriptDirectory.from_config(cfg).walk_revisions()}
             if current is not None and current not in known:
                 raise LedgerError(
-                    f"{self.label}: the ledger has schema version {current}, newer than this program "
-                    f"knows ({SCHEMA_REVISION}); update mobilstation before using it"
+                    t("ledger.error.newer", where=self.label, current=current, known=SCHEMA_REVISION)
                 )
             command.upgrade(cfg, revision)
 
@@ -343,8 +337,13 @@ class Ledger:
                     return PublishResult(week, latest.revision, "unchanged", 0)
                 if latest is not None and not revise:
                     raise LedgerConflict(
-                        f"{self.label}: uge {week} er allerede offentliggjort (revision {latest.revision}, "
-                        f"{latest.published_at:%Y-%m-%d %H:%M}); brug --revise for at offentliggøre en ny revision"
+                        t(
+                            "ledger.error.published",
+                            where=self.label,
+                            week=week,
+                            revision=latest.revision,
+                            at=f"{latest.published_at:%Y-%m-%d %H:%M}",
+                        )
                     )
                 now = _now()
                 if latest is not None:
@@ -366,10 +365,7 @@ class Ledger:
                 self._record_campaigns(s, record, now)
                 return PublishResult(week, pub.revision, "revised" if latest is not None else "new", n)
         except IntegrityError:
-            raise LedgerConflict(
-                f"{self.label}: en anden offentliggørelse af uge {week} kom først; intet er skrevet. "
-                "Se den nyeste revision og brug --revise hvis denne plan skal erstatte den"
-            ) from None
+            raise LedgerConflict(t("ledger.error.raced", where=self.label, week=week)) from None
 
     def _record_visits(self, s: Session, record: PlanRecord, pub: PublishedWeek) -> int:
         week = record.scenario.iso_week
@@ -496,10 +492,9 @@ class Ledger:
             unknown = sorted((cancel | (wanted_made or set())) - keys)
             if unknown:
                 listed = ", ".join(f"{a} {b.isoformat()}" for a, b in unknown[:5])
-                raise LedgerError(
-                    f"{self.label}: uge {iso_week} har intet planlagt besøg {listed}"
-                    + (f" og {len(unknown) - 5} flere" if len(unknown) > 5 else "")
-                )
+                more = t("ledger.error.more", count=len(unknown) - 5) if len(unknown) > 5 else ""
+                missing = t("ledger.error.not_planned", where=self.label, week=iso_week, listed=listed)
+                raise LedgerError(missing + more)
             now = _now()
             for v in planned:
                 key = (v.site_id, v.date)

@@ -82,6 +82,7 @@ import numpy as np
 from mobilstation.demand.site import Site
 from mobilstation.errors import InputError
 from mobilstation.geo.model import Link
+from mobilstation.i18n import t
 from mobilstation.optimize import explain as _explain
 from mobilstation.optimize.bound import upper_bound
 from mobilstation.optimize.colgen import BOUND_METHOD
@@ -227,17 +228,17 @@ class _Week(_Building, _Searching, _Records):
         return seqs
 
     def run(self) -> WeekResult:
-        self.progress("Finder brugbare bil-dage og besætninger")
+        self.progress(t("step.vehicle_days"))
         vds, unusable = self.vehicle_days()
         self.vds = vds
         self.unusable = unusable
         self._opts: dict[str, list[_explain.DayOption]] = {}
         for site in self.sites:
             self._opts[site.id] = [self.day_option(site, k, d, vds) for k, d in enumerate(self.dates)]
-        self.progress(f"Bygger ugemodellen: {len(vds)} ruter, {len(self.sites)} steder")
+        self.progress(t("step.week_model", routes=len(vds), sites=len(self.sites)))
         model = self.build(vds)
         self.model = model
-        self.progress("Bygger en første plan (grådig indsættelse)")
+        self.progress(t("step.greedy"))
         greedy = PlanState(self, model, [[] for _ in vds])
         greedy.satisfy_covers()
         greedy.improve()
@@ -272,9 +273,9 @@ class _Week(_Building, _Searching, _Records):
                 sol_info["kept"] = "column-generation"
         crews = self._roster(state)
         self._check_covers(state)
-        self.progress("Fordeler lokalbetjenttimer")
+        self.progress(t("step.hours"))
         hours_plan, hours_records, officer_records, layout_info = self._hours(state, crews)
-        self.progress("Forklarer ubesøgte steder og beregner grænse")
+        self.progress(t("step.explain"))
         unvisited = self._explain(state)
         least = self.timing.least_matrix(model.locations)
         bound = upper_bound(model.problem, leg_minutes=least)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from mobilstation.demand.site import Site
 from mobilstation.errors import PlanFailed
+from mobilstation.i18n import t
 from mobilstation.optimize import explain as _explain
 from mobilstation.optimize.hours import HoursPlan, allocate_hours, fmt_hours, patrol_areas
 from mobilstation.optimize.roster import (
@@ -60,7 +61,7 @@ class _Records:
         return out
 
     def _roster(self, state: PlanState) -> CrewAssignment:
-        self.progress("Sætter besætninger")
+        self.progress(t("step.crews"))
         by_id = {vd.id: vd for vd in self.vds}
         for _ in range(4):
             crews = assign_crews(

@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from mobilstation.errors import PlanFailed
+from mobilstation.i18n import t
 from mobilstation.optimize.colgen import ColgenResult, ColumnGeneration
 from mobilstation.optimize.hours import fmt_hours
 from mobilstation.optimize.week_model import _Model
+from mobilstation.progress import Step
 
 if TYPE_CHECKING:
     from mobilstation.optimize.week_repair import PlanState
@@ -46,7 +48,7 @@ class _Searching:
             if limit < MIN_SEARCH_S:
                 info["colgen"] = {"status": "no time left"}
                 return None
-        self.progress("Søjlegenerering: grænse og plan over ruter")
+        self.progress(self._search_step(t("step.colgen")))
         least = self.timing.least_matrix(model.locations)
         seeds = [state.seqs, greedy.seqs, *([self._core_seqs] if getattr(self, "_core_seqs", None) else [])]
         cg = ColumnGeneration(problem, leg_minutes=least, ng=COLGEN_NG)
@@ -69,6 +71,13 @@ class _Searching:
             "time_limit_s": None if limit is None else round(limit, 3),
         }
         return res
+
+    def _search_step(self, text: str, work_done=None) -> Step:
+        """The search's progress step: the time limit's deadline, or the work limit and the work spent."""
+        ss = self.solver_settings
+        if ss.work_limit is not None:
+            return Step(text, work_limit=ss.work_limit, work_done=work_done)
+        return Step(text, deadline=self.t0 + ss.time_limit_s, limit_s=ss.time_limit_s)
 
     def _later(self, problem) -> float:
         """Seconds to leave for crews, hours, explanations and the bound (an estimate, >= 8 % of limit)."""
@@ -132,7 +141,13 @@ class _Searching:
                     core_objective=None, core_upper_bound=None, core_time_limit_s=round(max(limit, 0.0), 3)
                 )
                 return info, [list(seq) for seq in start]
-        self.progress(f"Løser ruterne ({len(problem.jobs)} mulige besøg, {len(problem.routes)} ruter)")
+        spent = [0]
+        self.progress(
+            self._search_step(
+                t("step.search", jobs=len(problem.jobs), routes=len(problem.routes)),
+                work_done=lambda: spent[0],
+            )
+        )
         sol = solve(
             problem,
             time_limit=limit,
@@ -140,6 +155,7 @@ class _Searching:
             seed=ss.seed,
             pool=ss.pool,
             initial=self._initial(model, start),
+            on_iterations=lambda n: spent.__setitem__(0, n),
         )
         info.update(
             engine=sol.engine,
@@ -180,4 +196,4 @@ class _Searching:
                     f"(teoretisk højst {top}; mangler {c.minimum - got})"
                 )
         if bad:
-            raise PlanFailed("Ugen kan ikke planlægges: krav kan ikke opfyldes", bad)
+            raise PlanFailed(t("error.plan_failed"), bad)

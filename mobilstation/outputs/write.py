@@ -19,11 +19,11 @@ municipality outlines for the GeoPackage and the maps):
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from mobilstation._io import atomic_directory
+from mobilstation.i18n import t
 from mobilstation.outputs.calendars import calendar_state, write_calendars
 from mobilstation.outputs.daysheets import DAYSHEETS_FILE, write_daysheets
 from mobilstation.outputs.gpkg import write_gpkg
@@ -32,8 +32,7 @@ from mobilstation.outputs.public import PUBLIC_CSV, PUBLIC_HTML, write_public
 from mobilstation.outputs.tables import write_tables
 from mobilstation.outputs.xlsx import SCHEDULE_FILE, write_schedule_xlsx
 from mobilstation.plan import PlanRecord
-
-Progress = Callable[[str], None]
+from mobilstation.progress import Progress
 
 
 def _load_district(plan: PlanRecord) -> Any:
@@ -74,9 +73,9 @@ def write_outputs(
     revision needs only this one.
     """
 
-    def step(name: str) -> None:
+    def step(files: str) -> None:
         if progress is not None:
-            progress(name)
+            progress(t("step.write", files=files))
 
     target = Path(out_dir)
     plan = plan.model_copy(update={"calendar": calendar_state(plan, previous)})

@@ -19,6 +19,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
+from mobilstation.i18n import catalogue, language, short, t
+
 def _display(path: Path | str) -> str:
     """A path as the planner typed it: relative to the working directory when inside it."""
     p = Path(path)
@@ -122,22 +124,25 @@ def _message(err: Mapping[str, Any], parent: Any, last: Any) -> str:
             names = list(parent.model_fields)
             close = difflib.get_close_matches(str(last), names, n=1, cutoff=0.6)
             if close:
-                return f"unknown field (did you mean '{close[0]}'?)"
-            return f"unknown field (expected one of: {', '.join(names)})"
-        return "unknown field"
+                return t("field.unknown_close", close=close[0])
+            return t("field.unknown_list", names=", ".join(names))
+        return t("field.unknown")
     if kind == "missing":
-        return "required field is missing"
+        return t("field.missing")
     msg = str(err["msg"])
     if kind in ("value_error", "assertion_error"):
         return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind == "union_tag_invalid":
         ctx = err.get("ctx") or {}
-        return f"unknown value {ctx.get('tag')!r} (expected one of {ctx.get('expected_tags')})"
+        return t("field.unknown_value", tag=ctx.get("tag"), expected=ctx.get("expected_tags"))
     if kind == "union_tag_not_found":
-        return "required field is missing"
+        return t("field.missing")
+    if language() == "da" and f"pydantic.{kind}" in catalogue():
+        ctx = {k: short(v) if isinstance(v, (int, float)) else v for k, v in (err.get("ctx") or {}).items()}
+        msg = t(f"pydantic.{kind}", **ctx)
     inp = err.get("input")
     if isinstance(inp, (str, int, float, bool)) or inp is None:
-        return f"{msg[:1].lower()}{msg[1:]} (got {inp!r})"
+        return t("field.got", message=f"{msg[:1].lower()}{msg[1:]}", got=repr(inp))
     return f"{msg[:1].lower()}{msg[1:]}"
 
 

@@ -17,6 +17,8 @@ import yaml
 from pydantic import ValidationError
 
 from mobilstation.errors import ScenarioError
+from mobilstation.i18n import t
+from mobilstation.overrides import has_items, set_items
 from mobilstation.scenario.field_errors import _display, _format_errors
 from mobilstation.scenario.schema import Scenario
 
@@ -101,24 +103,22 @@ def _read_yaml(path: Path, label: str) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ScenarioError(f"{label}: file not found") from None
+        raise ScenarioError(t("scenario.file_not_found", where=label)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{label}: cannot read the scenario file: {exc}") from None
+        raise ScenarioError(t("scenario.unreadable", where=label, reason=exc)) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         where = ""
         mark = getattr(exc, "problem_mark", None)
         if mark is not None:
-            where = f" at line {mark.line + 1}, column {mark.column + 1}"
+            where = t("scenario.yaml_at", line=mark.line + 1, column=mark.column + 1)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(f"{label}: not valid YAML{where}: {problem}") from None
+        raise ScenarioError(t("scenario.yaml", where=label, at=where, problem=problem)) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ScenarioError(
-            f"{label}: expected a mapping of fields at the top level, got {type(data).__name__}"
-        )
+        raise ScenarioError(t("scenario.not_mapping", where=label, got=type(data).__name__))
     return data
 
 
@@ -127,7 +127,7 @@ def _load_file(path: Path, origins: dict[tuple[Any, ...], str], stack: tuple[Pat
     real = path.resolve()
     if real in stack:
         chain = " -> ".join(_display(p) for p in (*stack, real))
-        raise ScenarioError(f"{_display(stack[-1])}: include: include cycle: {chain}")
+        raise ScenarioError(t("scenario.include_cycle", where=_display(stack[-1]), chain=chain))
     data = _read_yaml(path, label)
     includes = data.pop("include", None)
     _resolve_paths(data, real.parent)
@@ -136,15 +136,13 @@ def _load_file(path: Path, origins: dict[tuple[Any, ...], str], stack: tuple[Pat
         if isinstance(includes, str):
             includes = [includes]
         if not isinstance(includes, list) or not all(isinstance(i, str) for i in includes):
-            raise ScenarioError(
-                f"{label}: include: expected a file name or a list of file names, got {includes!r}"
-            )
+            raise ScenarioError(t("scenario.include_type", where=label, got=repr(includes)))
         for inc in includes:
             inc_path = Path(inc).expanduser()
             if not inc_path.is_absolute():
                 inc_path = real.parent / inc_path
             if not inc_path.is_file():
-                raise ScenarioError(f"{label}: include: file not found: {_display(inc_path)}")
+                raise ScenarioError(t("scenario.include_missing", where=label, path=_display(inc_path)))
             merged = _merge(merged, _load_file(inc_path, origins, (*stack, real)), "", {})
     # included files recorded their own origins; this file's keys win
     return _merge(merged, data, label, origins)
@@ -162,6 +160,26 @@ def _expand_dotted(overrides: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _set_items(
+    data: dict[str, Any], items: Mapping[str, Any], origins: dict[tuple[Any, ...], str]
+) -> dict[str, Any]:
+    """The overrides that reach into a list (``vehicles[1].days``), recorded as set by the overrides."""
+    if not items:
+        return data
+    try:
+        data, paths = set_items(data, items)
+    except ScenarioError as exc:
+        raise ScenarioError(f"overrides: {exc}") from None
+    for path in paths:
+        _drop_origins(origins, path)
+        origins[path] = "overrides"
+        node: Any = data
+        for part in path:
+            node = node[part]
+        _record_origins(node, "overrides", origins, path)
+    return data
+
+
 def load_scenario(
     source: str | os.PathLike[str] | Mapping[str, Any],
     *,
@@ -173,8 +191,9 @@ def load_scenario(
     ``source`` is a YAML file or an already-parsed mapping (then relative
     paths resolve against ``base_dir``, default the working directory).
     ``overrides`` deep-merge over the file last; keys may be dotted
-    (``{"solver.time_limit_s": 5}``) and relative paths in them resolve
-    against the working directory.
+    (``{"solver.time_limit_s": 5}``), reach into a list the scenario has
+    (``{"vehicles[1].days": ["mon"]}``, see :mod:`mobilstation.overrides`),
+    and relative paths in them resolve against the working directory.
 
     Raises :class:`ScenarioError` naming the file, the field path and what
     was expected.
@@ -194,18 +213,19 @@ def load_scenario(
         for inc in [includes] if isinstance(includes, str) else (includes or []):
             inc_path = Path(inc) if Path(inc).is_absolute() else base / inc
             if not inc_path.is_file():
-                raise ScenarioError(f"scenario: include: file not found: {_display(inc_path)}")
+                raise ScenarioError(t("scenario.include_missing", where="scenario", path=_display(inc_path)))
             merged = _merge(merged, _load_file(inc_path, origins, ()), "", {})
         data = _merge(merged, data, "scenario", origins)
     else:
         src_path = Path(source)
         if not src_path.is_file():
-            raise ScenarioError(f"{_display(src_path)}: scenario file not found")
+            raise ScenarioError(t("scenario.not_found", where=_display(src_path)))
         data = _load_file(src_path, origins, ())
     if overrides:
-        ov = _expand_dotted(overrides)
+        ov = _expand_dotted({k: v for k, v in overrides.items() if not has_items(str(k))})
         _resolve_paths(ov, Path.cwd().resolve())
         data = _merge(data, ov, "overrides", origins)
+        data = _set_items(data, {k: v for k, v in overrides.items() if has_items(str(k))}, origins)
     if not data.get("name") and src_path is not None:
         data["name"] = src_path.stem
     try:

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from mobilstation.errors import InputError
+from mobilstation.i18n import t
 from mobilstation.scenario.field_errors import _display, _message
 from mobilstation.scenario.schema import OfficerSpec
 
@@ -68,15 +69,19 @@ def _read_officer_rows(path: str | os.PathLike[str]) -> list[tuple[int, OfficerS
     missing = [c for c in ("id", "station") if c not in header]
     if missing:
         raise InputError(
-            f"{label}: missing column(s) {', '.join(missing)}; expected columns "
-            f"{', '.join(_OFFICER_COLUMNS)} (optional: {', '.join(_OFFICER_OPTIONAL)})"
+            t(
+                "officers.missing_columns",
+                where=label,
+                missing=", ".join(missing),
+                expected=", ".join(_OFFICER_COLUMNS),
+                optional=", ".join(_OFFICER_OPTIONAL),
+            )
         )
     unknown = [c for c in header if c not in _OFFICER_COLUMNS + _OFFICER_OPTIONAL]
     if unknown:
-        raise InputError(
-            f"{label}: unknown column(s) {', '.join(unknown)}; expected "
-            f"{', '.join(_OFFICER_COLUMNS + _OFFICER_OPTIONAL)}"
-        )
+        expected = ", ".join(_OFFICER_COLUMNS + _OFFICER_OPTIONAL)
+        listed = ", ".join(unknown)
+        raise InputError(t("officers.unknown_columns", where=label, unknown=listed, expected=expected))
     out = _Rows()
     out.findings = list(getattr(rows, "findings", []))
     seen: dict[str, int] = {}
@@ -94,17 +99,17 @@ def _read_officer_rows(path: str | os.PathLike[str]) -> list[tuple[int, OfficerS
         except ValidationError as exc:
             err = exc.errors()[0]
             col = ".".join(str(x) for x in err["loc"][:1]) or "row"
-            raise InputError(f"{label}: row {line}: {col}: {_message(err, OfficerSpec, col)}") from None
+            message = _message(err, OfficerSpec, col)
+            raise InputError(t("officers.row", where=label, row=line, column=col, message=message)) from None
         if spec.id in seen:
-            raise InputError(
-                f"{label}: row {line}: id: officer {spec.id!r} already listed in row {seen[spec.id]}"
-            )
+            raise InputError(t("officers.twice", where=label, row=line, id=spec.id, first=seen[spec.id]))
         if id_problem(spec.id):
-            raise InputError(f"{label}: row {line}: id: {id_problem(spec.id)}")
+            problem = id_problem(spec.id)
+            raise InputError(t("officers.row", where=label, row=line, column="id", message=problem))
         seen[spec.id] = line
         out.append((line, spec))
     if not out:
-        raise InputError(f"{label}: no officers listed")
+        raise InputError(t("officers.none", where=label))
     return out
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from mobilstation.errors import InputError, ScenarioError
+from mobilstation.i18n import t
 from mobilstation.optimize.specs import Officer, Quota, Vehicle
 from mobilstation.scenario.field_errors import _display, _message
 from mobilstation.scenario.readers import _read_officer_rows, read_history
@@ -120,16 +121,16 @@ def _find_station(district: District, key: str, where: str) -> Station:
     low = key.strip().lower()
     partial = [s.id for s in district.stations if low and (low in s.name.lower() or low in s.id)]
     if partial:
-        hint = " (did you mean " + " or ".join(f"'{i}'" for i in partial) + "?)"
+        hint = t("scenario.did_you_mean", names=t("scenario.or").join(f"'{i}'" for i in partial))
     else:
         by_text = {s.id: s.id for s in district.stations} | {s.name.lower(): s.id for s in district.stations}
         close = difflib.get_close_matches(low, list(by_text), n=1, cutoff=0.6)
         hint = (
-            f" (did you mean '{by_text[close[0]]}'?)"
+            t("scenario.did_you_mean", names=f"'{by_text[close[0]]}'")
             if close
-            else f" (station ids: {', '.join(s.id for s in district.stations)})"
+            else t("scenario.station_ids", ids=", ".join(s.id for s in district.stations))
         )
-    raise ScenarioError(f"{where}: no station named {key!r}{hint}")
+    raise ScenarioError(f"{where}: {t('scenario.no_station', key=key, hint=hint)}")
 
 
 def _inside(district: District, lat: float, lon: float) -> bool:
@@ -188,20 +189,17 @@ def resolve(scenario: Scenario) -> ResolvedScenario:
                 from mobilstation.geo.district import stations_in_town
 
                 there = stations_in_town(district, place.name)
-                choices = f" (stations there: {', '.join(s.id for s in there)})" if there else ""
-                warnings.append(
-                    f"vehicle {spec.id}: home {place.name!r} is a town, not a police station; "
-                    f"the vehicle starts and ends each day at the town centre{choices}"
-                )
+                choices = t("scenario.stations_there", ids=", ".join(s.id for s in there)) if there else ""
+                warnings.append(t("scenario.town_home", id=spec.id, place=place.name, choices=choices))
         else:
             assert spec.home.lat is not None and spec.home.lon is not None
             lat, lon = spec.home.lat, spec.home.lon
             if not _inside(district, lat, lon):
-                raise scenario.error(path, f"({lat}, {lon}) lies outside {district.name}")
+                raise scenario.error(path, t("scenario.outside", lat=lat, lon=lon, district=district.name))
             depot_id, depot_name = f"home:{spec.id}", f"{spec.name or spec.id} (base)"
         days = [d for d in (spec.days or scenario.days) if d in scenario.days]
         if spec.days is not None and not days:
-            warnings.append(f"vehicle {spec.id}: none of its days {spec.days} is planned this week")
+            warnings.append(t("scenario.no_days", id=spec.id, days=spec.days))
         try:
             vehicles.append(
                 Vehicle(
@@ -227,7 +225,7 @@ def resolve(scenario: Scenario) -> ResolvedScenario:
         warnings += getattr(rows, "findings", [])
         specs = [spec for _, spec in rows]
         file_label = _display(scenario.officers_file)
-        wheres = [f"{file_label}: row {line}: station" for line, _ in rows]
+        wheres = [t("officers.row_station", where=file_label, row=line) for line, _ in rows]
     else:
         specs = list(scenario.officers or [])
         wheres = [f"{scenario._origin_of('officers')}: officers[{j}].station" for j in range(len(specs))]
@@ -235,8 +233,8 @@ def resolve(scenario: Scenario) -> ResolvedScenario:
     unknown = [a for a in scenario.absent_officers if a not in ids]
     if unknown:
         close = difflib.get_close_matches(unknown[0], sorted(ids), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise scenario.error("absent_officers", f"no officer with id {unknown[0]!r}{hint}")
+        hint = t("scenario.did_you_mean", names=f"'{close[0]}'") if close else ""
+        raise scenario.error("absent_officers", t("scenario.no_officer", id=unknown[0], hint=hint))
     absent = set(scenario.absent_officers)
     officers: list[Officer] = []
     for j, o in enumerate(specs):
@@ -259,14 +257,13 @@ def resolve(scenario: Scenario) -> ResolvedScenario:
             )
         )
     if not officers:
-        raise scenario.error("absent_officers", "every officer is absent; no one can crew a vehicle")
+        raise scenario.error("absent_officers", t("scenario.all_absent"))
     if scenario.week_settings.crew_home_rule == "same_station":
         for v in vehicles:
             home = [o for o in officers if o.station_id == v.depot_id]
             if len(home) < v.crew_size:
                 warnings.append(
-                    f"vehicle {v.id}: {len(home)} officer(s) based at {v.depot_name} but a crew of "
-                    f"{v.crew_size} is needed (week_settings.crew_home_rule is 'same_station')"
+                    t("scenario.crew_short", id=v.id, count=len(home), station=v.depot_name, crew=v.crew_size)
                 )
 
     # -- quotas --------------------------------------------------------------
@@ -279,7 +276,8 @@ def resolve(scenario: Scenario) -> ResolvedScenario:
             raise scenario.error(f"quotas.{key}", str(exc)) from None
         if mun.code in seen_codes:
             raise scenario.error(
-                f"quotas.{key}", f"{mun.name} ({mun.code}) already has a quota under {seen_codes[mun.code]!r}"
+                f"quotas.{key}",
+                t("scenario.quota_twice", name=mun.name, code=mun.code, key=seen_codes[mun.code]),
             )
         seen_codes[mun.code] = key
         quotas.append(
@@ -313,18 +311,18 @@ def resolve(scenario: Scenario) -> ResolvedScenario:
         if pin.date not in dates:
             raise scenario.error(
                 f"pinned[{j}].date",
-                f"{pin.date} is not a planned day of {scenario.week} "
-                f"({', '.join(d.isoformat() for d in dates)})",
+                t("scenario.pin_day", day=pin.date, week=scenario.week, days=", ".join(map(str, dates))),
             )
         if pin.vehicle is not None and pin.vehicle not in {v.id for v in vehicles}:
             raise scenario.error(
-                f"pinned[{j}].vehicle", f"no vehicle {pin.vehicle!r} (vehicles: {', '.join(v.id for v in vehicles)})"
+                f"pinned[{j}].vehicle",
+                t("scenario.pin_vehicle", id=pin.vehicle, ids=", ".join(v.id for v in vehicles)),
             )
     campaign_targets: dict[str, Any] = {}
     ids = [c.id for c in scenario.campaigns]
     for j, spec in enumerate(scenario.campaigns):
         if ids.count(spec.id) > 1:
-            raise scenario.error(f"campaigns[{j}].id", f"campaign id {spec.id!r} used twice")
+            raise scenario.error(f"campaigns[{j}].id", t("scenario.campaign_twice", id=spec.id))
         if spec.targets is not None:
             from mobilstation.demand.campaigns import read_targets
 

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from mobilstation.demand.campaigns import CampaignSpec
+from mobilstation.i18n import t
 from mobilstation.demand.hotspots import HotspotParams
 from mobilstation.demand.rotation import RotationRule
 from mobilstation.demand.scoring import Weights
@@ -72,11 +73,11 @@ class Home(_Spec):
     def _one_form(self) -> Home:
         has_xy = self.lat is not None or self.lon is not None
         if self.place is not None and has_xy:
-            raise ValueError("give either a place name or lat/lon, not both")
+            raise ValueError(t("schema.home_both"))
         if self.place is None and (self.lat is None or self.lon is None):
-            raise ValueError("expected a station id, a station or town name, or {lat, lon}")
+            raise ValueError(t("schema.home_form"))
         if self.place is not None and not self.place.strip():
-            raise ValueError("place name is empty")
+            raise ValueError(t("schema.home_empty"))
         return self
 
 
@@ -185,9 +186,7 @@ class IncidentsSpec(_Spec):
     @model_validator(mode="after")
     def _one_source(self) -> IncidentsSpec:
         if (self.file is None) == (self.synthetic is None):
-            raise ValueError(
-                "expected exactly one of 'file' (a CSV of incidents) or 'synthetic' (parameters)"
-            )
+            raise ValueError(t("schema.incidents_one"))
         return self
 
 
@@ -302,12 +301,12 @@ class Scenario(_Spec):
     def _iso_week(cls, v: str) -> str:
         m = _ISO_WEEK.match(v.strip())
         if not m:
-            raise ValueError(f"expected an ISO week like '2026-W49', got {v!r}")
+            raise ValueError(t("schema.week", got=repr(v)))
         year, week = int(m.group(1)), int(m.group(2))
         try:
             date.fromisocalendar(year, week, 1)
         except ValueError:
-            raise ValueError(f"{year} has no ISO week {week}") from None
+            raise ValueError(t("schema.no_week", year=year, week=week)) from None
         return f"{year}-W{week:02d}"
 
     @field_validator("weights")
@@ -315,10 +314,7 @@ class Scenario(_Spec):
     def _some_weight(cls, v: Weights) -> Weights:
         names = ("population", "remoteness", "burglary", "trend", "recency", "urgency")
         if all(getattr(v, n) == 0 for n in names):
-            raise ValueError(
-                f"every weight ({', '.join(names)}) is 0, so every site would score 0; "
-                "give at least one a positive weight"
-            )
+            raise ValueError(t("schema.weights_zero", names=", ".join(names)))
         return v
 
     @model_validator(mode="after")
@@ -326,16 +322,16 @@ class Scenario(_Spec):
         ids = [v.id for v in self.vehicles]
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
-            raise ValueError(f"vehicle id(s) used twice: {', '.join(dup)}")
+            raise ValueError(t("schema.vehicle_twice", ids=", ".join(dup)))
         if self.officers is not None and self.officers_file is not None:
-            raise ValueError("give 'officers' (inline) or 'officers_file' (CSV), not both")
+            raise ValueError(t("schema.officers_both"))
         if self.officers is None and self.officers_file is None:
-            raise ValueError("no officers: give 'officers' (inline list) or 'officers_file' (CSV)")
+            raise ValueError(t("schema.officers_none"))
         if self.officers is not None:
             oids = [o.id for o in self.officers]
             dup = sorted({i for i in oids if oids.count(i) > 1})
             if dup:
-                raise ValueError(f"officer id(s) used twice: {', '.join(dup)}")
+                raise ValueError(t("schema.officer_twice", ids=", ".join(dup)))
         return self
 
     # -- derived -------------------------------------------------------------

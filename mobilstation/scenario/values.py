@@ -15,6 +15,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator
 
+from mobilstation.i18n import t
+
 #: Weekday names accepted in ``days`` (Danish and English, full and short),
 #: mapped to ISO weekday numbers (1 = Monday).
 DAY_NAMES: dict[str, int] = {}
@@ -41,10 +43,10 @@ def parse_clock(text: str) -> int:
     """``"08:00"`` -> 480 (minutes since local midnight). ``"24:00"`` is the day's end."""
     m = _CLOCK.match(text.strip())
     if not m:
-        raise ValueError(f"expected a time of day as HH:MM (e.g. '08:00'), got {text!r}")
+        raise ValueError(t("value.clock", got=repr(text)))
     h, mi = int(m.group(1)), int(m.group(2))
     if mi >= 60 or h > 24 or (h == 24 and mi):
-        raise ValueError(f"expected a time of day between 00:00 and 24:00, got {text!r}")
+        raise ValueError(t("value.clock_range", got=repr(text)))
     return h * 60 + mi
 
 
@@ -60,11 +62,11 @@ def parse_days(value: Any) -> list[int]:
     if isinstance(value, (str, int)):
         value = [value]
     if not isinstance(value, (list, tuple)):
-        raise ValueError(f"expected a list of weekdays (1-7 or names like 'mandag'), got {value!r}")
+        raise ValueError(t("value.days", got=repr(value)))
     out: list[int] = []
     for item in value:
         if isinstance(item, bool):
-            raise ValueError(f"expected a weekday (1-7 or a name like 'mandag'), got {item!r}")
+            raise ValueError(t("value.day", got=repr(item)))
         if isinstance(item, int):
             num = item
         elif isinstance(item, str) and item.strip().isdigit():
@@ -73,15 +75,15 @@ def parse_days(value: Any) -> list[int]:
             key = item.strip().lower().rstrip(".")
             if key not in DAY_NAMES:
                 close = difflib.get_close_matches(key, DAY_NAMES, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                raise ValueError(f"unknown weekday {item!r}{hint}")
+                hint = t("scenario.did_you_mean", names=f"'{close[0]}'") if close else ""
+                raise ValueError(t("value.day_unknown", got=repr(item), hint=hint))
             num = DAY_NAMES[key]
         else:
-            raise ValueError(f"expected a weekday (1-7 or a name like 'mandag'), got {item!r}")
+            raise ValueError(t("value.day", got=repr(item)))
         if not 1 <= num <= 7:
-            raise ValueError(f"ISO weekdays are 1 (Monday) to 7 (Sunday), got {num}")
+            raise ValueError(t("value.day_number", got=num))
         if num in out:
-            raise ValueError(f"weekday {num} listed twice")
+            raise ValueError(t("value.day_twice", day=num))
         out.append(num)
     return sorted(out)
 
@@ -89,14 +91,14 @@ def parse_days(value: Any) -> list[int]:
 def _parse_shift(text: Any) -> str:
     """Canonical ``"HH:MM-HH:MM"``; the end must be after the start."""
     if not isinstance(text, str) or text.count("-") != 1:
-        raise ValueError(f"expected a shift as 'HH:MM-HH:MM' (e.g. '08:00-16:00'), got {text!r}")
+        raise ValueError(t("value.shift", got=repr(text)))
     a, b = (p.strip() for p in text.split("-"))
     try:
         start, end = parse_clock(a), parse_clock(b)
     except ValueError:
-        raise ValueError(f"expected a shift as 'HH:MM-HH:MM' (e.g. '08:00-16:00'), got {text!r}") from None
+        raise ValueError(t("value.shift", got=repr(text))) from None
     if end <= start:
-        raise ValueError(f"shift must end after it starts, got {text!r}")
+        raise ValueError(t("value.shift_order", got=repr(text)))
     return f"{_fmt_clock(start)}-{_fmt_clock(end)}"
 
 
@@ -111,15 +113,13 @@ def _parse_duration(value: Any) -> str:
     back unchanged.
     """
     if isinstance(value, bool):
-        raise ValueError(f"expected hours (e.g. 8 or '7:30'), got {value!r}")
+        raise ValueError(t("value.hours", got=repr(value)))
     if isinstance(value, (int, float)):
         minutes = round(float(value) * 60)
     elif isinstance(value, str):
         m = _DURATION.match(value.strip().lower())
         if not m:
-            raise ValueError(
-                f"expected a duration such as 8, '8h', '7h30', '7:30' or '450min', got {value!r}"
-            )
+            raise ValueError(t("value.duration", got=repr(value)))
         if m.group(1) is not None:
             minutes = int(m.group(1)) * 60 + int(m.group(2) or 0)
         elif m.group(3) is not None:
@@ -127,9 +127,9 @@ def _parse_duration(value: Any) -> str:
         else:
             minutes = int(m.group(4)) * 60 + int(m.group(5))
     else:
-        raise ValueError(f"expected hours (e.g. 8 or '7:30'), got {value!r}")
+        raise ValueError(t("value.hours", got=repr(value)))
     if not 0 < minutes <= 24 * 60:
-        raise ValueError(f"working time must be more than 0 and at most 24 hours, got {value!r}")
+        raise ValueError(t("value.duration_range", got=repr(value)))
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
@@ -147,7 +147,7 @@ def _skills(value: Any) -> Any:
 
 def _must_exist(path: Path) -> Path:
     if not path.is_file():
-        raise ValueError(f"file not found: {path}")
+        raise ValueError(t("value.no_file", path=path))
     return path
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,6 +91,7 @@ def solve(
     initial: Solution | None = None,
     pool: bool = True,
     strategy: Strategy | None = None,
+    on_iterations: Callable[[int], None] | None = None,
 ) -> Solution:
     """Plan the routes to collect as much prize as possible.
 
@@ -101,6 +102,8 @@ def solve(
     feasible routes seed the pool). ``pool=False`` runs PyVRP alone once over
     the budget: no recombination; groups and conflicts PyVRP cannot state are
     repaired by dropping visits, covers are not pursued.
+    ``on_iterations`` is called with the iterations spent so far after each
+    run, so a caller can show the search counting down its work limit.
     Raises ``ValueError`` for invalid input.
     """
     t0 = time.perf_counter()
@@ -117,7 +120,7 @@ def solve(
             f"initial solution has {len(initial.routes)} routes, the problem has {len(problem.routes)}"
         )
     deadline = t0 + time_limit if time_limit is not None else None
-    search = _Search(problem, strategy, seed, deadline, max_iterations, pool)
+    search = _Search(problem, strategy, seed, deadline, max_iterations, pool, on_iterations)
     routes = search.run(initial)
     return _finish(problem, routes, search, t0)
 
@@ -131,6 +134,7 @@ class _Search:
         deadline: float | None,
         max_iterations: int | None,
         use_pool: bool,
+        on_iterations: Callable[[int], None] | None = None,
     ) -> None:
         self.problem = problem
         self.strategy = strategy
@@ -138,6 +142,7 @@ class _Search:
         self.deadline = deadline
         self.max_iterations = max_iterations
         self.use_pool = use_pool
+        self.on_iterations = on_iterations
         self.iterations = 0
         self.bound: int | None = None
         self.active = _active_jobs(problem)
@@ -214,6 +219,8 @@ class _Search:
                 max_perturbations=self.strategy.max_perturbations,
             )
             self.iterations += res.iterations
+            if self.on_iterations is not None:
+                self.on_iterations(self.iterations)
             unconverged = not res.stalled
             run_best = _assign(tr, [(k, jobs) for k, jobs in res.best if jobs])
             best.offer(_repair(problem, run_best))

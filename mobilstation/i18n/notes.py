@@ -1,0 +1,47 @@
+"""Warnings: what a run reports without stopping, so the planner sees what was left out or changed.
+
+Each entry is ``id: (Danish, English)``; see :mod:`mobilstation.i18n`.
+"""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "note.time_limit": (
+        "planlægningen tog {took} s mod en tidsgrænse på {limit} s: at bygge ugen, besætningerne og "
+        "timerne tog alene {fixed} s; giv mindst {allow} s, så der er tid til en søgning",
+        "planning took {took} s against a time limit of {limit} s: building the week, the crews and "
+        "the hours alone took {fixed} s; allow at least {allow} s for a search",
+    ),
+    # citizen requests
+    "note.requests.read": ("{count} anmodning(er) læst", "{count} requests read"),
+    "note.request.outside": (
+        "række {row}: anmodning {id!r} ved ({lat}, {lon}) ligger uden for politikreds {district!r}; udeladt",
+        "row {row}: request {id!r} at ({lat}, {lon}) is outside district {district!r}; left out",
+    ),
+    "note.request.after_week": (
+        "række {row}: anmodning {id!r} ønsker {wanted}, efter den planlagte uge; udeladt",
+        "row {row}: request {id!r} wants {wanted}, after the planned week; left out",
+    ),
+    "note.request.promise_passed": (
+        "række {row}: anmodning {id!r} fik lovet {wanted}, som er gået uden besøg; aftal en ny dato "
+        "med borgeren (udeladt)",
+        "row {row}: request {id!r} was promised {wanted}, which has passed without a visit; agree a "
+        "new date with the citizen (left out)",
+    ),
+    "note.request.before_week": (
+        "række {row}: anmodning {id!r} ønskede {wanted}, før den planlagte uge; enhver dag frem til "
+        "fristen {deadline} kan bruges",
+        "row {row}: request {id!r} wanted {wanted}, before the planned week; any day up to the "
+        "deadline {deadline} will do",
+    ),
+    "note.request.not_planned_day": (
+        "række {row}: anmodning {id!r} er lovet til {wanted}, som ikke er en planlagt dag; løftet kan "
+        "ikke holdes i denne uge, medmindre dagen planlægges",
+        "row {row}: request {id!r} is promised for {wanted}, which is not a planned day; it cannot be "
+        "kept this week unless that day is planned",
+    ),
+    "note.request.overdue": (
+        "række {row}: anmodning {id!r} er over fristen ({deadline}); den skal besøges i denne uge "
+        "(senest {last_day})",
+        "row {row}: request {id!r} is overdue (deadline {deadline}); it must be served this week "
+        "(by {last_day})",
+    ),
+}
