@@ -317,3 +317,13 @@ def test_a_visit_the_ledger_cancelled_does_not_count_toward_the_quota(published:
 
     assert left(set()) == quota.min_visits - made(code)
     assert left({(stop.site_id, route.date)}) == quota.min_visits - made(code) + 1
+
+
+def test_the_stability_prize_is_the_scenarios_weight(replanned: Path) -> None:
+    """Without --stability a kept visit earns the week's weights.stability; a displaced one half of it."""
+    from mobilstation.demand.scoring import Weights
+
+    plan = PlanRecord.read(replanned)
+    prizes = {s.breakdown["stability"] for s in plan.sites if "stability" in s.breakdown}
+    weight = Weights.model_validate(plan.scenario.spec.get("weights") or {}).stability
+    assert weight == 3.0 and prizes and max(prizes) == weight and prizes <= {weight, weight / 2}

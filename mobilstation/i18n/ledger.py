@@ -282,8 +282,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A promised visit SITE@DATE\\[@HH:MM]\\[@VAN], e.g. Brovst@2026-12-03@10:30@bil1.",
     ),
     "replan.opt.stability": (
-        "Præmie for at beholde et offentliggjort besøg på sin dag.",
-        "Prize for keeping a published visit on its day.",
+        "Præmie for at beholde et offentliggjort besøg som offentliggjort (dag, tid, bil); "
+        "standard: scenariets weights.stability.",
+        "Prize for keeping a published visit as published (day, time, van); "
+        "default: the scenario's weights.stability.",
     ),
     "replan.not_published": (
         "{ledger}: uge {week} er ikke offentliggjort; intet at genplanlægge",

@@ -266,7 +266,9 @@ def replan_command(
         list[str] | None, typer.Option("--officer-absent", help=h("replan.opt.officer_absent"))
     ] = None,
     pin: Annotated[list[str] | None, typer.Option("--pin", help=h("replan.opt.pin"))] = None,
-    stability: Annotated[float, typer.Option("--stability", min=0.0, help=h("replan.opt.stability"))] = 1.0,
+    stability: Annotated[
+        float | None, typer.Option("--stability", min=0.0, help=h("replan.opt.stability"))
+    ] = None,
     time_limit: Annotated[
         float | None, typer.Option("--time-limit", min=0.1, help=h("plan.opt.time_limit"))
     ] = None,
