@@ -42,6 +42,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from mobilstation.errors import InputError
+from mobilstation.i18n import t
 from mobilstation.untrusted import text_problems, unneutralise
 
 SEPARATORS = (";", ",", "\t")
@@ -91,16 +92,16 @@ class Table:
     def where(self, row: Row, column: str | None = None) -> str:
         """``"file: row 3: dato"``: the place to name in a message, numbered as the table was read."""
         n = row.line if self.numbering == "lines" else row.row
-        return f"{self.source}: row {n}" + (f": {column}" if column else "")
+        return t("table.where", source=self.source, row=n) + (f": {column}" if column else "")
 
 
 def _decode(path: Path, label: str) -> tuple[str, str]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{label}: file not found") from None
+        raise InputError(t("table.not_found", label=label)) from None
     except IsADirectoryError:
-        raise InputError(f"{label}: is a directory, expected a CSV file") from None
+        raise InputError(t("table.is_directory", label=label)) from None
     for encoding in ENCODINGS:
         try:
             text = raw.decode(encoding)
@@ -109,7 +110,7 @@ def _decode(path: Path, label: str) -> tuple[str, str]:
         if encoding == "cp1252" and any(0x80 <= ord(c) <= 0x9F for c in text):
             break  # C1 controls: not a Windows-1252 text either
         return text, encoding
-    raise InputError(f"{label}: not a text file in UTF-8 or Windows-1252 (save the CSV as UTF-8)")
+    raise InputError(t("table.not_text", label=label))
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -163,8 +164,7 @@ def read_table(
     text, encoding = _decode(p, name)
     header_line = _first_line(text)
     if not header_line.strip():
-        kind = f" (expected {what})" if what else " (expected a header line)"
-        raise InputError(f"{name}: empty file{kind}")
+        raise InputError(t("table.empty", name=name, what=what or t("table.a_header")))
     delimiter = sniff_delimiter(header_line)
     if csv.field_size_limit() < FIELD_LIMIT:
         csv.field_size_limit(FIELD_LIMIT)
@@ -196,9 +196,13 @@ def read_table(
                 extra = values[len(columns) :]
                 if any(extra):
                     raise InputError(
-                        f"{name}: row {n}: more values than columns in the header ({len(values)} values, "
-                        f"{len(columns)} columns; separator {_sep_name(delimiter)}; a value holding the "
-                        "separator must be in quotes)"
+                        t(
+                            "table.too_many_values",
+                            where=t("table.where", source=name, row=n),
+                            values=len(values),
+                            columns=len(columns),
+                            separator=_sep_name(delimiter),
+                        )
                     )
                 values = values[: len(columns)]
             values += [""] * (len(columns) - len(values))
@@ -206,12 +210,10 @@ def read_table(
             rows.append(row)
             problems = sorted({p for v in values for p in text_problems(v)})
             if problems:
-                findings.append(
-                    f"{name}: row {n}: text with {', '.join(problems)}; the outputs show it cleaned "
-                    "and shortened, plan.json keeps it in full"
-                )
+                where = t("table.where", source=name, row=n)
+                findings.append(t("table.odd_text", where=where, problems=", ".join(problems)))
     except csv.Error as exc:
-        raise InputError(f"{name}: near line {reader.line_num}: not a valid CSV ({exc})") from None
+        raise InputError(t("table.not_csv", name=name, line=reader.line_num, reason=exc)) from None
     return Table(
         source=name,
         columns=columns if header else [],
@@ -242,23 +244,22 @@ def _check_header(
     aliases: Mapping[str, Iterable[str]] | None,
     delimiter: str,
 ) -> None:
-    found = ", ".join(h for h in header if h) or "(none)"
+    found = ", ".join(h for h in header if h) or t("table.none")
     dupes = sorted({c for c in columns if c and columns.count(c) > 1})
     if dupes:
-        raise InputError(f"{name}: column(s) {', '.join(dupes)} appear more than once in the header")
+        raise InputError(t("table.twice", name=name, columns=", ".join(dupes)))
     missing = [c for c in required if c not in columns]
     if missing:
-        raise InputError(
-            f"{name}: missing column(s) {', '.join(missing)}; found {found} "
-            f"(separator {_sep_name(delimiter)})"
-        )
+        listed = ", ".join(missing)
+        separator = _sep_name(delimiter)
+        found_in = {"found": found, "separator": separator}
+        raise InputError(t("table.missing_columns", name=name, missing=listed, **found_in))
     if optional is not None:
         known = set(required) | set(optional) | set((aliases or {}).keys())
         unknown = [h for h, c in zip(header, columns, strict=True) if c not in known and h]
         if unknown:
-            raise InputError(
-                f"{name}: unknown column(s) {', '.join(unknown)}; expected {', '.join(sorted(known))}"
-            )
+            listed, expected = ", ".join(unknown), ", ".join(sorted(known))
+            raise InputError(t("table.unknown_columns", name=name, unknown=listed, expected=expected))
 
 
 # ---------------------------------------------------------------------------
@@ -287,10 +288,7 @@ def parse_date(text: str, *, where: str = "date") -> date:
         m = _ISO_DATETIME.match(s)
         return date.fromisoformat(m.group(1) if m else s)
     except ValueError:
-        raise InputError(
-            f"{where}: expected an ISO date like 2026-12-01 or a Danish date like 01-12-2026 "
-            f"(day-month-year), got {text!r}"
-        ) from None
+        raise InputError(t("table.bad_date", where=where, text=text)) from None
 
 
 def parse_time(text: str, *, where: str = "time") -> time:
@@ -301,9 +299,7 @@ def parse_time(text: str, *, where: str = "time") -> time:
             raise ValueError
         return time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))
     except ValueError:
-        raise InputError(
-            f"{where}: expected a time of day like 08:30 (24-hour clock), got {text!r}"
-        ) from None
+        raise InputError(t("table.bad_time", where=where, text=text)) from None
 
 
 def parse_number(text: str, *, where: str = "number") -> float:
@@ -314,9 +310,9 @@ def parse_number(text: str, *, where: str = "number") -> float:
     try:
         value = float(s)
     except ValueError:
-        raise InputError(f"{where}: expected a number (decimal comma or point), got {text!r}") from None
+        raise InputError(t("table.bad_number", where=where, text=text)) from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise InputError(f"{where}: expected a finite number, got {text!r}")
+        raise InputError(t("table.not_finite", where=where, text=text))
     return value
 
 
@@ -341,6 +337,4 @@ def parse_datetime(text: str, *, where: str = "time") -> datetime:
             return datetime.combine(parse_date(day, where=where), parse_time(clock, where=where))
         except InputError:
             pass
-    raise InputError(
-        f"{where}: expected a date and time like 2026-12-01T08:30 or 01-12-2026 08:30, got {text!r}"
-    )
+    raise InputError(t("table.bad_datetime", where=where, text=text))

@@ -290,7 +290,7 @@ def test_unknown_location_columns(tmp_path, district):
 @pytest.mark.parametrize(
     ("text", "match"),
     [
-        ("", "empty file"),  # nothing at all
+        ("", "tom fil"),  # nothing at all
         (HEADER, "no incident rows"),  # header only
         (HEADER + "a,not a time,indbrud,nej,57.04,9.92\n", "no usable incident row"),  # only bad rows
         ("id,lat,lon\na,57.04,9.92\n", "no time column"),  # no time column

@@ -137,8 +137,8 @@ def test_hostile_requests_are_planned_and_kept_in_full(plan: PlanRecord) -> None
 
 
 def test_one_warning_per_row_that_needed_cleaning(plan: PlanRecord, run: Any) -> None:
-    cleaned = [n for n in plan.notes if "the outputs show it cleaned" in n]
-    rows = [re.search(r"(\w+_hostile\.csv): row (\d+):", n).groups() for n in cleaned]  # type: ignore[union-attr]
+    cleaned = [n for n in plan.notes if "resultaterne viser den renset" in n]
+    rows = [re.search(r"(\w+_hostile\.csv): række (\d+):", n).groups() for n in cleaned]  # type: ignore[union-attr]
     assert len(rows) == len(set(rows)), "more than one warning for a row"
     assert ("requests_hostile.csv", "2") in rows  # the megabyte note
     assert any(f == "officers_hostile.csv" for f, _ in rows)
@@ -152,7 +152,7 @@ def test_campaign_targets_read_back_as_text(corpus: dict[str, Path]) -> None:
 
     table = read_table(corpus["campaign_targets"], required=["id", "name", "lat", "lon"])
     assert [r["name"] for r in table] == [t.strip() for t in ALL_SHORT]
-    assert {f.split(": row ")[1].split(":")[0] for f in table.findings} == {
+    assert {f.split(": række ")[1].split(":")[0] for f in table.findings} == {
         str(i + 1) for i, t in enumerate(ALL_SHORT) if _CONTROL.search(t)
     }
 

@@ -231,3 +231,24 @@ def test_the_command_lines_own_errors_in_both_languages() -> None:
     assert low.exit_code == 2 and "Ugyldig værdi for '--time-limit': skal være mindst 0.1" in low.output
     english = runner.invoke(app, ["plann", "--lang", "en"], env={"COLUMNS": "200"})
     assert english.exit_code == 2 and "No such command 'plann'. Did you mean 'plan'" in english.output
+
+
+# -- the input files' errors ----------------------------------------------------------------------
+
+
+def _validate(scenario: Path, *extra: str) -> Any:
+    result = CliRunner().invoke(app, ["validate", str(scenario), *extra], env={"COLUMNS": "200"})
+    assert result.exit_code == 2, result.output
+    return result
+
+
+def test_a_bad_officers_file_is_danish_by_default_and_english_on_request(tmp_path: Path) -> None:
+    (tmp_path / "betjente.csv").write_text("id;name;station\nA;Anna;aalborg;x\n", encoding="utf-8")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(f"include: {QUICK}\nofficers_file: betjente.csv\n", encoding="utf-8")
+    danish = _validate(scenario).output
+    assert "betjente.csv: række 2: flere værdier end kolonner i overskriften" in danish
+    assert english_in(danish) == []
+    english = _validate(scenario, "--lang", "en").output
+    assert "betjente.csv: row 2: more values than columns in the header" in english
+    assert "række" not in english

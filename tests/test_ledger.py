@@ -220,7 +220,7 @@ def test_import_is_all_or_nothing(tmp_path: Path) -> None:
     )
     result = run("ledger", "import", bad, "--ledger", ledger, "--scenario", QUICK_SCENARIO)
     assert result.exit_code == 2
-    assert "row 1" in result.output and "town:nowhere" in result.output and "row 2" in result.output
+    assert "række 1" in result.output and "town:nowhere" in result.output and "række 2" in result.output
     with open_ledger(ledger) as book:
         assert book.visits() == []
 
@@ -424,7 +424,7 @@ def test_a_bad_campaign_file_is_bad_input(tmp_path: Path) -> None:
     )
     result = run("validate", scenario)
     assert result.exit_code == 2, result.output
-    assert "shops.csv" in result.output and "row 2" in result.output and "lon" in result.output
+    assert "shops.csv" in result.output and "række 2" in result.output and "lon" in result.output
 
 
 # -- simulate ------------------------------------------------------------------------------------

@@ -415,7 +415,7 @@ def test_request_rows_are_validated_with_row_numbers(tmp_path, district):
     assert "row 4: window" in msg
     assert "row 5: id: 'r1' already used in row 1" in msg
     assert "row 6: date: wanted date 2026-12-04 is after the deadline 2026-12-02" in msg
-    assert "row 7: deadline: expected an ISO date" in msg
+    assert "row 7: deadline: forventede en ISO-dato" in msg
     assert "row 8: lat/lon" in msg and "swapped" in msg
     assert "row 1:" not in msg.replace("row 1 = ", "").replace("in row 1", "")
 
@@ -462,7 +462,7 @@ def test_request_window_columns_and_errors(tmp_path, district):
     assert req.window == (840, 990)
     with pytest.raises(InputError, match="missing column"):
         read_requests(write(tmp_path, "id,type,where\na,local_officer,Aalborg\n"), district, dates=WEEK)
-    with pytest.raises(InputError, match="empty file"):
+    with pytest.raises(InputError, match="tom fil"):
         read_requests(write(tmp_path, ""), district, dates=WEEK)
     with pytest.raises(InputError, match="not found"):
         read_requests(tmp_path / "none.csv", district, dates=WEEK)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from fixtures.small_plan import small_plan
 
+from mobilstation import i18n
 from mobilstation.errors import InputError
 from mobilstation.outputs.tables import read_table as read_output_table
 from mobilstation.outputs.tables import visits_frame, write_tables
@@ -111,7 +112,9 @@ def test_reads_bom_semicolons_cp1252_and_names_rows(tmp_path: Path) -> None:
         {"id": "B", "navn": "=1+1", "timer": "7"},
     ]
     assert [(r.row, r.line) for r in t] == [(1, 2), (2, 4)]
-    assert t.where(t[1], "navn") == f"{p}: row 2: navn"
+    assert t.where(t[1], "navn") == f"{p}: række 2: navn"
+    with i18n.using("en"):
+        assert t.where(t[1], "navn") == f"{p}: row 2: navn"
     p.write_bytes("\ufeffid,navn\nA,Aalborg Øst\n".encode())
     t = read_table(p)
     assert t.encoding == "utf-8-sig" and t.header == ["id", "navn"] and t[0]["navn"] == "Aalborg Øst"
@@ -120,19 +123,31 @@ def test_reads_bom_semicolons_cp1252_and_names_rows(tmp_path: Path) -> None:
 def test_reader_errors_name_file_row_and_separator(tmp_path: Path) -> None:
     p = tmp_path / "o.csv"
     p.write_text("id;station\nA;x\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"missing column\(s\) navn; found id, station \(separator ';'\)"):
+    with pytest.raises(InputError, match=r"mangler kolonne\(r\) navn; fandt id, station \(skilletegn ';'\)"):
+        read_table(p, required=["id", "navn"])
+    with i18n.using("en"), pytest.raises(
+        InputError, match=r"missing column\(s\) navn; found id, station \(separator ';'\)"
+    ):
         read_table(p, required=["id", "navn"])
     p.write_text("id,station\nA,x,y\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"o.csv: row 1: more values than columns"):
+    with pytest.raises(InputError, match=r"o.csv: række 1: flere værdier end kolonner"):
+        read_table(p)
+    with i18n.using("en"), pytest.raises(InputError, match=r"o.csv: row 1: more values than columns"):
         read_table(p)
     p.write_text("id,stationn\nA,x\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"unknown column\(s\) stationn"):
+    with pytest.raises(InputError, match=r"ukendt\(e\) kolonne\(r\) stationn"):
+        read_table(p, required=["id"], optional=["station"])
+    with i18n.using("en"), pytest.raises(InputError, match=r"unknown column\(s\) stationn"):
         read_table(p, required=["id"], optional=["station"])
     p.write_text("", encoding="utf-8")
-    with pytest.raises(InputError, match="empty file"):
+    with pytest.raises(InputError, match="tom fil"):
+        read_table(p)
+    with i18n.using("en"), pytest.raises(InputError, match="empty file"):
         read_table(p)
     p.write_bytes(b"id\n\x81\x8d\n")
-    with pytest.raises(InputError, match="not a text file"):
+    with pytest.raises(InputError, match="ikke en tekstfil"):
+        read_table(p)
+    with i18n.using("en"), pytest.raises(InputError, match="not a text file"):
         read_table(p)
 
 
@@ -147,6 +162,11 @@ def test_findings_name_the_row_once(tmp_path: Path) -> None:
     p = tmp_path / "r.csv"
     p.write_text(f"id,name,note\nr1,ok,ok\nr2,a\u202eb,{'x' * 2000}\n", encoding="utf-8")
     t = read_table(p)
+    assert len(t.findings) == 1
+    assert t.findings[0].startswith(f"{p}: række 2: tekst med ")
+    assert "plan.json har den i fuld længde" in t.findings[0]
+    with i18n.using("en"):
+        t = read_table(p)
     assert len(t.findings) == 1
     assert t.findings[0].startswith(f"{p}: row 2: text with 2000 characters (shown shortened to 500)")
     assert "bidirectional" in t.findings[0] and "plan.json keeps it in full" in t.findings[0]
@@ -164,19 +184,25 @@ def test_parse_date(text: str, expected: date) -> None:
 
 @pytest.mark.parametrize("text", ["2/12/2026", "31-11-2026", "12-2026", "i morgen"])
 def test_parse_date_refuses(text: str) -> None:
-    with pytest.raises(InputError, match=r"f.csv: row 3: dato: expected an ISO date"):
+    with pytest.raises(InputError, match=r"f.csv: række 3: dato: forventede en ISO-dato"):
+        parse_date(text, where="f.csv: række 3: dato")
+    with i18n.using("en"), pytest.raises(InputError, match=r"f.csv: row 3: dato: expected an ISO date"):
         parse_date(text, where="f.csv: row 3: dato")
 
 
 def test_parse_time_number_code() -> None:
     assert parse_time("8:30") == time(8, 30) and parse_time("08.30") == time(8, 30)
     assert parse_time("08:30:00") == time(8, 30)
-    with pytest.raises(InputError, match="expected a time of day"):
+    with pytest.raises(InputError, match="forventede et klokkeslæt"):
+        parse_time("25:00")
+    with i18n.using("en"), pytest.raises(InputError, match="expected a time of day"):
         parse_time("25:00")
     assert (
         parse_number("37,5") == 37.5 and parse_number("1.234,5") == 1234.5 and parse_number("-0.25") == -0.25
     )
-    with pytest.raises(InputError, match="expected a number"):
+    with pytest.raises(InputError, match="forventede et tal"):
+        parse_number("ti")
+    with i18n.using("en"), pytest.raises(InputError, match="expected a number"):
         parse_number("ti")
     assert parse_code("849") == "0849" and parse_code("0849") == "0849" and parse_code("849.0") == "0849"
     assert parse_code("aalborg") == "aalborg"

@@ -1,0 +1,73 @@
+"""Input files: what the readers of CSV, requests, incidents, campaigns, roads and geodata say is wrong.
+
+These reach the planner as errors (exit 2) or warnings while a run reads
+its files; each names the file, the row and the column as they are.
+Each entry is ``id: (Danish, English)``; see :mod:`mobilstation.i18n`.
+"""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # the shared CSV reader (mobilstation.tabular)
+    "table.where": ("{source}: række {row}", "{source}: row {row}"),
+    "table.not_found": ("{label}: filen findes ikke", "{label}: file not found"),
+    "table.is_directory": (
+        "{label}: er en mappe, forventede en CSV-fil",
+        "{label}: is a directory, expected a CSV file",
+    ),
+    "table.not_text": (
+        "{label}: ikke en tekstfil i UTF-8 eller Windows-1252 (gem CSV-filen som UTF-8)",
+        "{label}: not a text file in UTF-8 or Windows-1252 (save the CSV as UTF-8)",
+    ),
+    "table.empty": ("{name}: tom fil (forventede {what})", "{name}: empty file (expected {what})"),
+    "table.a_header": ("en overskriftslinje", "a header line"),
+    "table.too_many_values": (
+        "{where}: flere værdier end kolonner i overskriften ({values} værdier, {columns} kolonner; "
+        "skilletegn {separator}; en værdi, der indeholder skilletegnet, skal stå i anførselstegn)",
+        "{where}: more values than columns in the header ({values} values, {columns} columns; "
+        "separator {separator}; a value holding the separator must be in quotes)",
+    ),
+    "table.odd_text": (
+        "{where}: tekst med {problems}; resultaterne viser den renset og forkortet, "
+        "plan.json har den i fuld længde",
+        "{where}: text with {problems}; the outputs show it cleaned and shortened, "
+        "plan.json keeps it in full",
+    ),
+    "table.not_csv": (
+        "{name}: omkring linje {line}: ikke en gyldig CSV-fil ({reason})",
+        "{name}: near line {line}: not a valid CSV ({reason})",
+    ),
+    "table.twice": (
+        "{name}: kolonne(r) {columns} står mere end én gang i overskriften",
+        "{name}: column(s) {columns} appear more than once in the header",
+    ),
+    "table.none": ("(ingen)", "(none)"),
+    "table.missing_columns": (
+        "{name}: mangler kolonne(r) {missing}; fandt {found} (skilletegn {separator})",
+        "{name}: missing column(s) {missing}; found {found} (separator {separator})",
+    ),
+    "table.unknown_columns": (
+        "{name}: ukendt(e) kolonne(r) {unknown}; forventede {expected}",
+        "{name}: unknown column(s) {unknown}; expected {expected}",
+    ),
+    "table.bad_date": (
+        "{where}: forventede en ISO-dato som 2026-12-01 eller en dansk dato som 01-12-2026 "
+        "(dag-måned-år), fik {text!r}",
+        "{where}: expected an ISO date like 2026-12-01 or a Danish date like 01-12-2026 "
+        "(day-month-year), got {text!r}",
+    ),
+    "table.bad_time": (
+        "{where}: forventede et klokkeslæt som 08:30 (24-timers ur), fik {text!r}",
+        "{where}: expected a time of day like 08:30 (24-hour clock), got {text!r}",
+    ),
+    "table.bad_number": (
+        "{where}: forventede et tal (med decimalkomma eller -punktum), fik {text!r}",
+        "{where}: expected a number (decimal comma or point), got {text!r}",
+    ),
+    "table.not_finite": (
+        "{where}: forventede et endeligt tal, fik {text!r}",
+        "{where}: expected a finite number, got {text!r}",
+    ),
+    "table.bad_datetime": (
+        "{where}: forventede dato og klokkeslæt som 2026-12-01T08:30 eller 01-12-2026 08:30, fik {text!r}",
+        "{where}: expected a date and time like 2026-12-01T08:30 or 01-12-2026 08:30, got {text!r}",
+    ),
+}
