@@ -19,6 +19,8 @@ from mobilstation.i18n.clihelp import LocalizedCommand, h
 
 LedgerOpt = Annotated[str, typer.Option("--ledger", "-l", help=h("ledger.opt.ledger"))]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=h("opt.quiet"))]
+TimeLimitOpt = Annotated[float | None, typer.Option("--time-limit", min=0.1, help=h("plan.opt.time_limit"))]
+WorkLimitOpt = Annotated[int | None, typer.Option("--work-limit", min=1, help=h("plan.opt.work_limit"))]
 
 
 def _state(state: str) -> str:
@@ -163,12 +165,8 @@ def simulate_command(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help=h("simulate.opt.out"))],
     ledger: Annotated[str | None, typer.Option("--ledger", "-l", help=h("simulate.opt.ledger"))] = None,
     no_ledger: Annotated[bool, typer.Option("--no-ledger", help=h("simulate.opt.no_ledger"))] = False,
-    time_limit: Annotated[
-        float | None, typer.Option("--time-limit", min=0.1, help=h("plan.opt.time_limit"))
-    ] = None,
-    work_limit: Annotated[
-        int | None, typer.Option("--work-limit", min=1, help=h("plan.opt.work_limit"))
-    ] = None,
+    time_limit: TimeLimitOpt = None,
+    work_limit: WorkLimitOpt = None,
     seed: Annotated[int, typer.Option("--seed", min=0, help=h("plan.opt.seed"))] = 1,
     request_rate: Annotated[
         float, typer.Option("--request-rate", min=0.0, help=h("simulate.opt.request_rate"))
@@ -269,12 +267,8 @@ def replan_command(
     stability: Annotated[
         float | None, typer.Option("--stability", min=0.0, help=h("replan.opt.stability"))
     ] = None,
-    time_limit: Annotated[
-        float | None, typer.Option("--time-limit", min=0.1, help=h("plan.opt.time_limit"))
-    ] = None,
-    work_limit: Annotated[
-        int | None, typer.Option("--work-limit", min=1, help=h("plan.opt.work_limit"))
-    ] = None,
+    time_limit: TimeLimitOpt = None,
+    work_limit: WorkLimitOpt = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help=h("plan.opt.seed"))] = None,
     quiet: QuietOpt = False,
 ) -> None:

@@ -190,16 +190,10 @@ class IncidentsSpec(_Spec):
         return self
 
 
-class RequestsSpec(_Spec):
-    """Citizen requests ("Bestil en betjent"): a CSV ``file`` (see :mod:`mobilstation.demand.requests`).
-
-    ``requests: data/requests.csv`` is short for ``{file: data/requests.csv}``.
-    ``synthetic: true`` marks invented example requests, so every output
-    derived from them says so.
-    """
+class _FileSpec(_Spec):
+    """A spec around one ``file``: a bare path in the YAML is short for ``{file: path}``."""
 
     file: ScenarioFile
-    synthetic: bool = False
 
     @model_validator(mode="before")
     @classmethod
@@ -207,6 +201,17 @@ class RequestsSpec(_Spec):
         if isinstance(value, (str, os.PathLike)):
             return {"file": value}
         return value
+
+
+class RequestsSpec(_FileSpec):
+    """Citizen requests ("Bestil en betjent"): a CSV ``file`` (see :mod:`mobilstation.demand.requests`).
+
+    ``requests: data/requests.csv`` is short for ``{file: data/requests.csv}``.
+    ``synthetic: true`` marks invented example requests, so every output
+    derived from them says so.
+    """
+
+    synthetic: bool = False
 
 
 class EstimatedTravelSpec(_Spec):
@@ -232,22 +237,14 @@ class OsmTravelSpec(_Spec):
 TravelSpec = Annotated[EstimatedTravelSpec | OsmTravelSpec, Field(discriminator="model")]
 
 
-class DataFileSpec(_Spec):
+class DataFileSpec(_FileSpec):
     """A planner's stations or links file (the columns of the geodata file of that kind).
 
     ``stations_file: data/stations.csv`` is short for ``{file: data/stations.csv}``;
     the rows are added to the district's own, or replace them with ``replace: true``.
     """
 
-    file: ScenarioFile
     replace: bool = False
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_path(cls, value: Any) -> Any:
-        if isinstance(value, (str, os.PathLike)):
-            return {"file": value}
-        return value
 
 
 class OutputsSpec(_Spec):
