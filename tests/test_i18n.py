@@ -252,3 +252,21 @@ def test_a_bad_officers_file_is_danish_by_default_and_english_on_request(tmp_pat
     english = _validate(scenario, "--lang", "en").output
     assert "betjente.csv: row 2: more values than columns in the header" in english
     assert "række" not in english
+
+
+def test_a_bad_requests_file_is_danish_by_default_and_english_on_request(tmp_path: Path) -> None:
+    (tmp_path / "bestillinger.csv").write_text(
+        "id,type,lat,lon\nr1,speed_trap,57.05,9.92\nr2,local_officer,9.92,57.05\n", encoding="utf-8"
+    )
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(f"include: {QUICK}\nrequests: bestillinger.csv\n", encoding="utf-8")
+    danish = _validate(scenario).output
+    assert "bestillinger.csv: 2 fejl (række 1 = første linje efter overskriften)" in danish
+    assert "række 1: type: ukendt bestillingstype 'speed_trap'" in danish
+    assert "række 2: lat/lon" in danish and "byttet om" in danish
+    assert english_in(danish) == []
+    english = _validate(scenario, "--lang", "en").output
+    assert "bestillinger.csv: 2 problem(s) (row 1 = first line after the header)" in english
+    assert "row 1: type: unknown request type 'speed_trap'" in english
+    assert "row 2: lat/lon" in english and "swapped" in english
+    assert "række" not in english

@@ -14,6 +14,7 @@ import pytest
 import shapely
 from pydantic import ValidationError
 
+from mobilstation import i18n
 from mobilstation.demand._geom import to_metric
 from mobilstation.demand.hotspots import HotspotParams, detect_hotspots
 from mobilstation.demand.incidents import read_incidents
@@ -407,6 +408,21 @@ def test_request_rows_are_validated_with_row_numbers(tmp_path, district):
     with pytest.raises(InputError) as err:
         read_requests(write(tmp_path, text), district, dates=WEEK)
     msg = str(err.value)
+    assert "requests.csv" in msg and "række 1 = første linje efter overskriften" in msg
+    assert (
+        "række 2: type: ukendt bestillingstype 'speed_trap' (forventede en af traffic_check, local_officer)"
+        in msg
+    )
+    assert "række 3: lat/lon" in msg
+    assert "række 4: window" in msg
+    assert "række 5: id: 'r1' er allerede brugt i række 1" in msg
+    assert "række 6: date: ønsket dato 2026-12-04 ligger efter fristen 2026-12-02" in msg
+    assert "række 7: deadline: forventede en ISO-dato" in msg
+    assert "række 8: lat/lon" in msg and "byttet om" in msg
+    assert "række 1:" not in msg.replace("række 1 = ", "").replace("i række 1", "")
+    with i18n.using("en"), pytest.raises(InputError) as err:
+        read_requests(write(tmp_path, text), district, dates=WEEK)
+    msg = str(err.value)
     assert "requests.csv" in msg and "row 1 = first line after the header" in msg
     assert (
         "row 2: type: unknown request type 'speed_trap' (expected one of traffic_check, local_officer)" in msg
@@ -415,7 +431,7 @@ def test_request_rows_are_validated_with_row_numbers(tmp_path, district):
     assert "row 4: window" in msg
     assert "row 5: id: 'r1' already used in row 1" in msg
     assert "row 6: date: wanted date 2026-12-04 is after the deadline 2026-12-02" in msg
-    assert "row 7: deadline: forventede en ISO-dato" in msg
+    assert "row 7: deadline: expected an ISO date" in msg
     assert "row 8: lat/lon" in msg and "swapped" in msg
     assert "row 1:" not in msg.replace("row 1 = ", "").replace("in row 1", "")
 
@@ -460,11 +476,15 @@ def test_request_window_columns_and_errors(tmp_path, district):
     )
     (req,) = read_requests(path, district, dates=WEEK)
     assert req.window == (840, 990)
-    with pytest.raises(InputError, match="missing column"):
+    with pytest.raises(InputError, match=r"mangler kolonne\(r\) lat, lon"):
+        read_requests(write(tmp_path, "id,type,where\na,local_officer,Aalborg\n"), district, dates=WEEK)
+    with i18n.using("en"), pytest.raises(InputError, match="missing column"):
         read_requests(write(tmp_path, "id,type,where\na,local_officer,Aalborg\n"), district, dates=WEEK)
     with pytest.raises(InputError, match="tom fil"):
         read_requests(write(tmp_path, ""), district, dates=WEEK)
-    with pytest.raises(InputError, match="not found"):
+    with pytest.raises(InputError, match="bestillingsfilen findes ikke"):
+        read_requests(tmp_path / "none.csv", district, dates=WEEK)
+    with i18n.using("en"), pytest.raises(InputError, match="not found"):
         read_requests(tmp_path / "none.csv", district, dates=WEEK)
 
 

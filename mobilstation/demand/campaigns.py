@@ -133,6 +133,7 @@ def _monday(iso_week: str) -> date:
 
 def read_targets(path: str | Path) -> list[CampaignTarget]:
     """The targets file of a campaign (all or nothing; every bad row listed)."""
+    from mobilstation.i18n import t
     from mobilstation.tabular import parse_number, read_table
 
     table = read_table(
@@ -140,7 +141,7 @@ def read_targets(path: str | Path) -> list[CampaignTarget]:
         required=["id", "name", "lat", "lon"],
         optional=["municipality", "window", "synthetic", "note"],
         aliases={"name": ["navn"], "municipality": ["kommune"], "window": ["tidsrum"]},
-        what="a header: id,name,lat,lon[,municipality,window]",
+        what=t("campaign.what"),
     )
     out: list[CampaignTarget] = []
     errors: list[str] = []
@@ -149,16 +150,16 @@ def read_targets(path: str | Path) -> list[CampaignTarget]:
         problems: list[str] = []
         tid = row.get("id", "").strip()
         if not tid:
-            problems.append("id: empty")
+            problems.append(t("campaign.id_empty"))
         elif tid in seen:
-            problems.append(f"id: {tid!r} used twice")
+            problems.append(t("campaign.id_twice", id=tid))
         seen.add(tid)
         lat = lon = 0.0
         try:
             lat = parse_number(row.get("lat", ""), where="lat")
             lon = parse_number(row.get("lon", ""), where="lon")
             if not (54.5 <= lat <= 57.8 and 8.0 <= lon <= 15.3):
-                problems.append(f"lat/lon: ({lat}, {lon}) is not in Denmark (WGS84 degrees)")
+                problems.append(t("campaign.not_in_denmark", lat=lat, lon=lon))
         except InputError as exc:
             problems.append(str(exc))
         window = None
@@ -181,9 +182,9 @@ def read_targets(path: str | Path) -> list[CampaignTarget]:
             )
         )
     if errors:
-        raise InputError(f"{path}: {len(errors)} problem(s) in the campaign targets:\n" + "\n".join(errors))
+        raise InputError(t("campaign.problems", path=path, count=len(errors)) + "\n" + "\n".join(errors))
     if not out:
-        raise InputError(f"{path}: no campaign targets in the file")
+        raise InputError(t("campaign.none", path=path))
     return out
 
 

@@ -164,13 +164,13 @@ def read_requests(
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"{path}: requests file not found")
+        raise InputError(t("requests.not_found", path=path))
     if not dates:
         raise ValueError("read_requests: no planned dates")
     planned = sorted(dates)
     report = RequestReport(source=str(path))
     # ';' or ',', BOM, Windows-1252, the product's CSV-injection quote undone (mobilstation.tabular)
-    rows_in = read_table(path, what="a header: id,type,lat,lon,...")
+    rows_in = read_table(path, what=t("requests.what"))
     table = pd.DataFrame([dict(r) for r in rows_in], columns=rows_in.header, dtype=str)
     report.notes += [f.removeprefix(f"{rows_in.source}: ") for f in rows_in.findings]
     lower = {c.lower(): c for c in table.columns}
@@ -182,11 +182,8 @@ def read_requests(
                 break
     missing = [k for k in ("id", "type", "lat", "lon") if k not in cols]
     if missing:
-        raise InputError(
-            f"{path}: missing column(s) {', '.join(missing)} (expected id, type, lat, lon and optionally "
-            "window or window_start/window_end, date, deadline, name, note); "
-            f"found {', '.join(table.columns)}"
-        )
+        listed, found = ", ".join(missing), ", ".join(table.columns)
+        raise InputError(t("requests.missing_columns", path=path, missing=listed, found=found))
     report.rows_read = len(table)
     errors: list[str] = []
     rows: list[dict[str, object]] = []
@@ -197,49 +194,46 @@ def read_requests(
         def get(key: str, rec: dict[str, str] = rec) -> str:
             return str(rec.get(cols[key], "")).strip() if key in cols else ""
 
-        where = f"{path}: row {i}"
+        where = t("table.where", source=path, row=i)
         problems: list[str] = []
         rid = get("id")
         if not rid:
-            problems.append("id: empty (every request needs an id)")
+            problems.append(t("requests.id_empty"))
         elif id_problem(rid):
             problems.append(f"id: {id_problem(rid)}")
         elif rid in seen:
-            problems.append(f"id: {rid!r} already used in row {seen[rid]}")
+            problems.append(t("requests.id_twice", id=rid, first=seen[rid]))
         else:
             seen[rid] = i
         rtype = get("type")
         if rtype not in known:
-            problems.append(f"type: unknown request type {rtype!r} (expected one of {', '.join(known)})")
+            problems.append(t("requests.unknown_type", type=rtype, known=", ".join(known)))
         lat = lon = float("nan")
         try:
             lat, lon = float(get("lat").replace(",", ".")), float(get("lon").replace(",", "."))
             if not (np.isfinite(lat) and np.isfinite(lon)):
                 raise ValueError
         except ValueError:
-            problems.append(f"lat/lon: expected WGS84 degrees, got {get('lat')!r}, {get('lon')!r}")
+            problems.append(t("requests.bad_latlon", lat=get("lat"), lon=get("lon")))
         else:
             la0, la1, lo0, lo1 = DENMARK_LATLON_BOX
             if not (la0 <= lat <= la1 and lo0 <= lon <= lo1):
-                hint = " (lat and lon swapped?)" if la0 <= lon <= la1 and lo0 <= lat <= lo1 else ""
-                problems.append(
-                    f"lat/lon: ({lat}, {lon}) is not in Denmark{hint}; "
-                    "expected WGS84 degrees (lat 54.5-57.8, lon 8-15)"
-                )
+                hint = t("requests.swapped") if la0 <= lon <= la1 and lo0 <= lat <= lo1 else ""
+                problems.append(t("requests.not_in_denmark", lat=lat, lon=lon, hint=hint))
         window: tuple[int, int] | None = None
         try:
             if get("window"):
                 window = parse_window(get("window"))
             elif get("window_start") or get("window_end"):
                 if not (get("window_start") and get("window_end")):
-                    raise ValueError("give both window_start and window_end (HH:MM)")
+                    raise ValueError(t("requests.window_both"))
                 window = parse_window([parse_hhmm(get("window_start")), parse_hhmm(get("window_end"))])
         except ValueError as exc:
             problems.append(f"window: {exc}")
         wanted = _file_date(get("date"), "date", problems)
         deadline = _file_date(get("deadline"), "deadline", problems)
         if wanted is not None and deadline is not None and wanted > deadline:
-            problems.append(f"date: wanted date {wanted} is after the deadline {deadline}")
+            problems.append(t("requests.after_deadline", wanted=wanted, deadline=deadline))
         if problems:
             errors += [f"{where}: {p}" for p in problems]
             continue
@@ -258,9 +252,7 @@ def read_requests(
             }
         )
     if errors:
-        raise InputError(
-            f"{path}: {len(errors)} problem(s) (row 1 = first line after the header):\n" + "\n".join(errors)
-        )
+        raise InputError(t("requests.problems", path=path, count=len(errors)) + "\n" + "\n".join(errors))
 
     return place_requests(rows, district, dates=planned, report=report)
 

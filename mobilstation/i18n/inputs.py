@@ -70,4 +70,64 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{where}: forventede dato og klokkeslæt som 2026-12-01T08:30 eller 01-12-2026 08:30, fik {text!r}",
         "{where}: expected a date and time like 2026-12-01T08:30 or 01-12-2026 08:30, got {text!r}",
     ),
+    # citizen requests ("Bestil en betjent")
+    "requests.not_found": ("{path}: bestillingsfilen findes ikke", "{path}: requests file not found"),
+    "requests.what": ("en overskrift: id,type,lat,lon,...", "a header: id,type,lat,lon,..."),
+    "requests.missing_columns": (
+        "{path}: mangler kolonne(r) {missing} (forventede id, type, lat, lon og evt. "
+        "window eller window_start/window_end, date, deadline, name, note); fandt {found}",
+        "{path}: missing column(s) {missing} (expected id, type, lat, lon and optionally "
+        "window or window_start/window_end, date, deadline, name, note); found {found}",
+    ),
+    "requests.id_empty": (
+        "id: tom (hver bestilling skal have et id)",
+        "id: empty (every request needs an id)",
+    ),
+    "requests.id_twice": (
+        "id: {id!r} er allerede brugt i række {first}",
+        "id: {id!r} already used in row {first}",
+    ),
+    "requests.unknown_type": (
+        "type: ukendt bestillingstype {type!r} (forventede en af {known})",
+        "type: unknown request type {type!r} (expected one of {known})",
+    ),
+    "requests.bad_latlon": (
+        "lat/lon: forventede WGS84-grader, fik {lat!r}, {lon!r}",
+        "lat/lon: expected WGS84 degrees, got {lat!r}, {lon!r}",
+    ),
+    "requests.swapped": (" (lat og lon byttet om?)", " (lat and lon swapped?)"),
+    "requests.not_in_denmark": (
+        "lat/lon: ({lat}, {lon}) ligger ikke i Danmark{hint}; "
+        "forventede WGS84-grader (lat 54,5-57,8, lon 8-15)",
+        "lat/lon: ({lat}, {lon}) is not in Denmark{hint}; "
+        "expected WGS84 degrees (lat 54.5-57.8, lon 8-15)",
+    ),
+    "requests.window_both": (
+        "angiv både window_start og window_end (TT:MM)",
+        "give both window_start and window_end (HH:MM)",
+    ),
+    "requests.after_deadline": (
+        "date: ønsket dato {wanted} ligger efter fristen {deadline}",
+        "date: wanted date {wanted} is after the deadline {deadline}",
+    ),
+    "requests.problems": (
+        "{path}: {count} fejl (række 1 = første linje efter overskriften):",
+        "{path}: {count} problem(s) (row 1 = first line after the header):",
+    ),
+    # campaign targets
+    "campaign.what": (
+        "en overskrift: id,name,lat,lon[,municipality,window]",
+        "a header: id,name,lat,lon[,municipality,window]",
+    ),
+    "campaign.id_empty": ("id: tom", "id: empty"),
+    "campaign.id_twice": ("id: {id!r} står to gange", "id: {id!r} used twice"),
+    "campaign.not_in_denmark": (
+        "lat/lon: ({lat}, {lon}) ligger ikke i Danmark (WGS84-grader)",
+        "lat/lon: ({lat}, {lon}) is not in Denmark (WGS84 degrees)",
+    ),
+    "campaign.problems": (
+        "{path}: {count} fejl i kampagnemålene:",
+        "{path}: {count} problem(s) in the campaign targets:",
+    ),
+    "campaign.none": ("{path}: ingen kampagnemål i filen", "{path}: no campaign targets in the file"),
 }
