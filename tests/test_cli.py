@@ -376,10 +376,10 @@ def test_hotspots_reports_skipped_rows(tmp_path: Path) -> None:
     )
     result = run("hotspots", src, "--district", "1", "--out", tmp_path / "hot", "--as-of", "2026-11-29")
     assert result.exit_code == 0, result.output
-    assert "2 rows skipped" in result.output
-    assert "row 2: timestamp: bad timestamp 'notadate'" in result.output
-    assert "row 3: coordinates (91.0, 9.9) are not valid WGS84" in result.output
-    assert "1 incidents lie outside district" in result.output  # Copenhagen
+    assert "2 række(r) sprunget over" in result.output
+    assert "række 2: timestamp: ugyldigt tidspunkt 'notadate'" in result.output
+    assert "række 3: koordinaterne (91.0, 9.9) er ikke gyldige WGS84" in result.output
+    assert "1 hændelse(r) ligger uden for politikreds" in result.output  # Copenhagen
     assert "fra 1 hændelse(r)" in result.output
 
 
@@ -402,7 +402,7 @@ def test_validate_reports_skipped_incident_rows(tmp_path: Path) -> None:
     )
     result = run("validate", scenario)
     assert result.exit_code == 0, result.output
-    assert "1 rows skipped" in result.output and "row 2:" in result.output
+    assert "1 række(r) sprunget over" in result.output and "række 2:" in result.output
 
 
 def test_plan_keeps_and_prints_what_the_readers_reported(quick_plan: Any) -> None:

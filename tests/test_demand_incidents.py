@@ -19,6 +19,7 @@ import shapely
 from pydantic import ValidationError
 from scipy.spatial import cKDTree
 
+from mobilstation import i18n
 from mobilstation.demand._geom import geom_to_metric, to_lonlat, to_metric
 from mobilstation.demand.incidents import INCIDENT_TYPES, read_incidents
 from mobilstation.demand.synthetic import (
@@ -207,16 +208,27 @@ def test_bad_rows_are_reported_with_row_numbers_and_reasons(tmp_path, district):
     inc = read_incidents(write(tmp_path, text), district)
     bad = {b.row: b.reason for b in inc.report.bad_rows}
     assert set(bad) == {2, 3, 5, 6, 7, 8}
-    assert "bad timestamp" in bad[2] and "20/13/2026" in bad[2]
-    assert "missing coordinates" in bad[3]
+    assert "ugyldigt tidspunkt" in bad[2] and "20/13/2026" in bad[2]
+    assert "mangler koordinater" in bad[3]
     assert inc.report.other_types == {"færdselsuheld": 1}  # row 4: another offence, left out
     assert "måske" in bad[5]
-    assert "duplicate id 'a'" in bad[6] and "row 1" in bad[6]
-    assert "missing timestamp" in bad[7]
-    assert "lon" in bad[8] and "not a number" in bad[8]
+    assert "id 'a' står to gange" in bad[6] and "række 1" in bad[6]
+    assert "mangler tidspunkt" in bad[7]
+    assert "lon" in bad[8] and "ikke et tal" in bad[8]
     assert list(inc.gdf["id"]) == ["a", "h"]
     assert inc.gdf["time"].iloc[1] == pd.Timestamp(datetime(2026, 11, 21), tz=TZ)
     text_report = str(inc.report)
+    assert "række 1 = første linje efter overskriften" in text_report and "række 5:" in text_report
+    assert "1 hændelse(r) af andre typer udeladt (færdselsuheld 1)" in text_report
+    with i18n.using("en"):
+        inc = read_incidents(write(tmp_path, text), district)
+        text_report = str(inc.report)
+    bad = {b.row: b.reason for b in inc.report.bad_rows}
+    assert "bad timestamp" in bad[2] and "20/13/2026" in bad[2]
+    assert "missing coordinates" in bad[3]
+    assert "duplicate id 'a'" in bad[6] and "row 1" in bad[6]
+    assert "missing timestamp" in bad[7]
+    assert "lon" in bad[8] and "not a number" in bad[8]
     assert "row 1 = first line after the header" in text_report and "row 5:" in text_report
     assert "1 incidents of other types left out (færdselsuheld 1)" in text_report
 
@@ -232,7 +244,11 @@ def test_other_offences_are_counted_and_left_out(tmp_path, district):
     assert list(inc.gdf["id"]) == ["a"] and inc.report.bad_rows == []
     assert inc.report.other_types == {"butikstyveri": 2, "Butikstyveri": 1}
     only_other = HEADER + "b,2026-11-20T15:30,butikstyveri,nej,57.04,9.92\n"
-    with pytest.raises(InputError, match=r"no usable incident row .*1 of other types \(butikstyveri 1\)"):
+    with pytest.raises(InputError, match=r"ingen brugbare hændelser .*1 af andre typer \(butikstyveri 1\)"):
+        read_incidents(write(tmp_path, only_other), district)
+    with i18n.using("en"), pytest.raises(
+        InputError, match=r"no usable incident row .*1 of other types \(butikstyveri 1\)"
+    ):
         read_incidents(write(tmp_path, only_other), district)
 
 
@@ -267,22 +283,31 @@ def test_x_y_columns_in_utm_give_the_same_points(tmp_path, district):
 
 def test_wrong_crs_is_a_clear_error(tmp_path, district):
     swapped = HEADER + "a,2026-11-20 10:00,indbrud,nej,9.92,57.04\n"
-    with pytest.raises(InputError, match="swapped"):
+    with pytest.raises(InputError, match="byttet om"):
+        read_incidents(write(tmp_path, swapped), district)
+    with i18n.using("en"), pytest.raises(InputError, match="swapped"):
         read_incidents(write(tmp_path, swapped), district)
     metres_as_degrees = HEADER + "a,2026-11-20 10:00,indbrud,nej,6322000,553000\n"
-    with pytest.raises(InputError, match="projected metres"):
+    with pytest.raises(InputError, match="projicerede meter"):
+        read_incidents(write(tmp_path, metres_as_degrees), district)
+    with i18n.using("en"), pytest.raises(InputError, match="projected metres"):
         read_incidents(write(tmp_path, metres_as_degrees), district)
     degrees_as_metres = "id,time,x,y\na,2026-11-20 10:00,9.92,57.04\n"
-    with pytest.raises(InputError, match="look like degrees"):
+    with pytest.raises(InputError, match="ligner grader"):
+        read_incidents(write(tmp_path, degrees_as_metres), district)
+    with i18n.using("en"), pytest.raises(InputError, match="look like degrees"):
         read_incidents(write(tmp_path, degrees_as_metres), district)
     elsewhere = HEADER + "a,2026-11-20 10:00,indbrud,nej,48.85,2.35\n"  # Paris
-    with pytest.raises(InputError, match="not in Denmark"):
+    with pytest.raises(InputError, match="ligger ikke i Danmark"):
+        read_incidents(write(tmp_path, elsewhere), district)
+    with i18n.using("en"), pytest.raises(InputError, match="not in Denmark"):
         read_incidents(write(tmp_path, elsewhere), district)
 
 
 def test_unknown_location_columns(tmp_path, district):
     path = write(tmp_path, "id,time,breddegrad_x,længde_y\na,2026-11-20 10:00,57.0,9.9\n")
-    with pytest.raises(InputError, match=r"no location columns.*'lat' and 'lon'.*'breddegrad_x'") as err:
+    expected = r"ingen kolonner med placering.*'lat' og 'lon'.*'breddegrad_x'"
+    with pytest.raises(InputError, match=expected) as err:
         read_incidents(path, district)
     assert str(path) in str(err.value)
 
@@ -291,9 +316,9 @@ def test_unknown_location_columns(tmp_path, district):
     ("text", "match"),
     [
         ("", "tom fil"),  # nothing at all
-        (HEADER, "no incident rows"),  # header only
-        (HEADER + "a,not a time,indbrud,nej,57.04,9.92\n", "no usable incident row"),  # only bad rows
-        ("id,lat,lon\na,57.04,9.92\n", "no time column"),  # no time column
+        (HEADER, "ingen hændelser"),  # header only
+        (HEADER + "a,not a time,indbrud,nej,57.04,9.92\n", "ingen brugbare hændelser"),  # only bad rows
+        ("id,lat,lon\na,57.04,9.92\n", "ingen tidskolonne"),  # no time column
     ],
 )
 def test_files_without_usable_rows_name_the_file(tmp_path, district, text, match):
@@ -304,7 +329,9 @@ def test_files_without_usable_rows_name_the_file(tmp_path, district, text, match
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(InputError, match="not found"):
+    with pytest.raises(InputError, match="hændelsesfilen findes ikke"):
+        read_incidents(tmp_path / "nope.csv")
+    with i18n.using("en"), pytest.raises(InputError, match="not found"):
         read_incidents(tmp_path / "nope.csv")
 
 
@@ -321,13 +348,13 @@ def test_outside_district_points_are_counted_and_kept(tmp_path, district):
     assert len(inc.gdf) == 4
     assert list(inc.gdf["in_district"]) == [True, False, False, True]
     assert list(inc.in_district["id"]) == ["in", "late"]
-    assert "2 incidents lie outside district 'Nordjyllands Politi'" in str(inc.report)
+    assert "2 hændelse(r) ligger uden for politikreds 'Nordjyllands Politi'" in str(inc.report)
     assert inc.gdf["municipality_code"].iloc[1] == ""
 
 
 def test_all_points_outside_the_district_is_an_error(tmp_path, district):
     text = HEADER + "cph,2026-11-20 10:00,indbrud,nej,55.6761,12.5683\n"
-    with pytest.raises(InputError, match="none of the 1 usable incidents lies inside district"):
+    with pytest.raises(InputError, match="ingen af de 1 brugbare hændelser ligger i politikreds"):
         read_incidents(write(tmp_path, text), district)
 
 
@@ -365,5 +392,5 @@ def test_vector_file_with_wrong_geometry_rows(tmp_path, district):
     path = tmp_path / "mixed.geojson"
     gdf.to_file(path, engine="pyogrio")
     inc = read_incidents(path, district)
-    assert [(b.row, "expected a point" in b.reason) for b in inc.report.bad_rows] == [(2, True)]
-    assert "feature 2" in str(inc.report)
+    assert [(b.row, "forventede et punkt" in b.reason) for b in inc.report.bad_rows] == [(2, True)]
+    assert "objekt 2" in str(inc.report)

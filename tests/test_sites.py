@@ -405,35 +405,48 @@ def test_request_rows_are_validated_with_row_numbers(tmp_path, district):
         "r7,local_officer,57.05,9.92,,,2/12/2026,,\n"  # row 7 deadline not ISO
         "r8,local_officer,9.92,57.05,,,,,\n"  # row 8 lat/lon swapped
     )
-    with pytest.raises(InputError) as err:
-        read_requests(write(tmp_path, text), district, dates=WEEK)
-    msg = str(err.value)
-    assert "requests.csv" in msg and "række 1 = første linje efter overskriften" in msg
-    assert (
-        "række 2: type: ukendt bestillingstype 'speed_trap' (forventede en af traffic_check, local_officer)"
-        in msg
-    )
-    assert "række 3: lat/lon" in msg
-    assert "række 4: window" in msg
-    assert "række 5: id: 'r1' er allerede brugt i række 1" in msg
-    assert "række 6: date: ønsket dato 2026-12-04 ligger efter fristen 2026-12-02" in msg
-    assert "række 7: deadline: forventede en ISO-dato" in msg
-    assert "række 8: lat/lon" in msg and "byttet om" in msg
-    assert "række 1:" not in msg.replace("række 1 = ", "").replace("i række 1", "")
-    with i18n.using("en"), pytest.raises(InputError) as err:
-        read_requests(write(tmp_path, text), district, dates=WEEK)
-    msg = str(err.value)
-    assert "requests.csv" in msg and "row 1 = first line after the header" in msg
-    assert (
-        "row 2: type: unknown request type 'speed_trap' (expected one of traffic_check, local_officer)" in msg
-    )
-    assert "row 3: lat/lon" in msg
-    assert "row 4: window" in msg
-    assert "row 5: id: 'r1' already used in row 1" in msg
-    assert "row 6: date: wanted date 2026-12-04 is after the deadline 2026-12-02" in msg
-    assert "row 7: deadline: expected an ISO date" in msg
-    assert "row 8: lat/lon" in msg and "swapped" in msg
-    assert "row 1:" not in msg.replace("row 1 = ", "").replace("in row 1", "")
+    expected = {
+        "da": (
+            "række",
+            "række 1 = første linje efter overskriften",
+            "i række 1",
+            [
+                "række 2: type: ukendt bestillingstype 'speed_trap' "
+                "(forventede en af traffic_check, local_officer)",
+                "række 3: lat/lon",
+                "række 4: window",
+                "række 5: id: 'r1' er allerede brugt i række 1",
+                "række 6: date: ønsket dato 2026-12-04 ligger efter fristen 2026-12-02",
+                "række 7: deadline: forventede en ISO-dato",
+                "række 8: lat/lon",
+                "byttet om",
+            ],
+        ),
+        "en": (
+            "row",
+            "row 1 = first line after the header",
+            "in row 1",
+            [
+                "row 2: type: unknown request type 'speed_trap' "
+                "(expected one of traffic_check, local_officer)",
+                "row 3: lat/lon",
+                "row 4: window",
+                "row 5: id: 'r1' already used in row 1",
+                "row 6: date: wanted date 2026-12-04 is after the deadline 2026-12-02",
+                "row 7: deadline: expected an ISO date",
+                "row 8: lat/lon",
+                "swapped",
+            ],
+        ),
+    }
+    for lang, (row, convention, first_row, fragments) in expected.items():
+        with i18n.using(lang), pytest.raises(InputError) as err:
+            read_requests(write(tmp_path, text), district, dates=WEEK)
+        msg = str(err.value)
+        assert "requests.csv" in msg and convention in msg
+        for fragment in fragments:
+            assert fragment in msg, (lang, fragment)
+        assert f"{row} 1:" not in msg.replace(f"{row} 1 = ", "").replace(first_row, ""), lang
 
 
 def test_requests_placed_in_the_week(tmp_path, district):

@@ -52,6 +52,7 @@ from mobilstation.demand._geom import (
 )
 from mobilstation.errors import InputError
 from mobilstation.geo.model import STORAGE_CRS, District
+from mobilstation.i18n import num, t
 from mobilstation.tabular import read_table
 
 TZ = ZoneInfo("Europe/Copenhagen")
@@ -143,33 +144,27 @@ class IncidentReport:
 
     def lines(self, max_bad: int = 20) -> list[str]:
         """Readable lines for the planner (at most ``max_bad`` bad rows listed one by one)."""
-        convention = (
-            "row 1 = first line after the header" if self.row_label == "row" else "feature 1 = first feature"
-        )
-        out = [f"{self.source}: {self.rows_read} rows read, {self.used} usable"]
+        convention = t(f"incidents.convention.{self.row_label}")
+        label = t(f"incidents.label.{self.row_label}")
+        out = [t("incidents.read", source=self.source, read=self.rows_read, used=self.used)]
         if self.bad_rows:
-            out.append(f"{self.source}: {len(self.bad_rows)} rows skipped ({convention}):")
+            skipped = len(self.bad_rows)
+            out.append(t("incidents.skipped", source=self.source, count=skipped, convention=convention))
             for b in self.bad_rows[:max_bad]:
-                out.append(f"  {self.row_label} {b.row}: {b.reason}")
+                out.append(f"  {label} {b.row}: {b.reason}")
             if len(self.bad_rows) > max_bad:
-                out.append(f"  ... and {len(self.bad_rows) - max_bad} more")
+                out.append(t("incidents.more", count=len(self.bad_rows) - max_bad))
         if self.other_types:
-            out.append(
-                f"{self.source}: {sum(self.other_types.values())} incidents of other types left out "
-                f"({_type_counts(self.other_types)}); hotspots and scores count burglaries only"
-            )
+            count, types = sum(self.other_types.values()), _type_counts(self.other_types)
+            out.append(t("incidents.other_types", source=self.source, count=count, types=types))
         if self.outside_district:
-            out.append(
-                f"{self.source}: {self.outside_district} incidents lie outside district "
-                f"{self.district!r}; they are kept but left out of hotspots"
-            )
+            count, district = self.outside_district, self.district
+            out.append(t("incidents.outside", source=self.source, count=count, district=district))
         if self.snapped_to_coast:
-            out.append(
-                f"{self.source}: {self.snapped_to_coast} incidents lie just outside the (generalised) "
-                "coastline and were assigned to the nearest municipality"
-            )
+            out.append(t("incidents.snapped", source=self.source, count=self.snapped_to_coast))
         if self.after_as_of:
-            out.append(f"{self.source}: {self.after_as_of} incidents are dated after {self.as_of}")
+            late, as_of = self.after_as_of, self.as_of
+            out.append(t("incidents.after_as_of", source=self.source, count=late, as_of=as_of))
         return out
 
     def findings(self) -> list[str]:
@@ -225,7 +220,7 @@ def read_incidents(
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"{path}: incident file not found")
+        raise InputError(t("incidents.not_found", path=path))
     suffix = path.suffix.lower()
     if suffix in (".geojson", ".json", ".gpkg", ".shp", ".fgb"):
         table, lon, lat, geom_bad, label = _read_vector(path)
@@ -236,11 +231,11 @@ def read_incidents(
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, dict[int, str], str]:
     # ';', ',' or tab, BOM, Windows-1252, the product's CSV-injection quote undone (mobilstation.tabular)
-    rows_in = read_table(path, what="a header and incident rows")
+    rows_in = read_table(path, what=t("incidents.what"))
     table = pd.DataFrame([dict(r) for r in rows_in], columns=rows_in.header, dtype=str)
     delim = rows_in.delimiter
     if table.empty:
-        raise InputError(f"{path}: no incident rows (only a header)")
+        raise InputError(t("incidents.only_header", path=path))
     cols = _match_columns(table.columns)
     decimal_comma = delim == ";"
     n = len(table)
@@ -252,7 +247,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, dict[in
         _check_latlon(path, lat, lon, cols)
         outside = np.isfinite(lat) & np.isfinite(lon) & ((np.abs(lat) > 90) | (np.abs(lon) > 180))
         for i in np.flatnonzero(outside):
-            bad.setdefault(int(i), f"coordinates ({lat[i]}, {lon[i]}) are not valid WGS84 lat/lon")
+            bad.setdefault(int(i), t("incidents.not_wgs84", lat=lat[i], lon=lon[i]))
         lat[outside] = np.nan
         lon[outside] = np.nan
     elif "x" in cols and "y" in cols:
@@ -264,10 +259,8 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, dict[in
         lon = np.where(np.isfinite(x) & np.isfinite(y), lon, np.nan)
         lat = np.where(np.isfinite(x) & np.isfinite(y), lat, np.nan)
     else:
-        raise InputError(
-            f"{path}: no location columns: expected 'lat' and 'lon' (WGS84 degrees) or 'x' and 'y' "
-            f"(EPSG:25832 metres); found columns {', '.join(repr(c) for c in table.columns)}"
-        )
+        found = ", ".join(repr(c) for c in table.columns)
+        raise InputError(t("incidents.no_location", path=path, found=found))
     assert len(lat) == n
     return table, np.asarray(lon, float), np.asarray(lat, float), bad, "row"
 
@@ -276,11 +269,11 @@ def _read_vector(path: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, dict
     try:
         gdf = gpd.read_file(path, engine="pyogrio")
     except Exception as exc:  # pyogrio raises several types for corrupt files
-        raise InputError(f"{path}: not a readable GeoJSON/GeoPackage ({exc})") from None
+        raise InputError(t("incidents.unreadable", path=path, reason=exc)) from None
     if gdf.empty:
-        raise InputError(f"{path}: no incident features")
+        raise InputError(t("incidents.no_features", path=path))
     if gdf.crs is None:
-        raise InputError(f"{path}: the file declares no CRS (expected WGS84 / EPSG:4326 or EPSG:25832)")
+        raise InputError(t("incidents.no_crs", path=path))
     bad: dict[int, str] = {}
     geoms = gdf.geometry.to_numpy()
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
@@ -289,9 +282,9 @@ def _read_vector(path: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, dict
     geoms = np.where(single_multi, shapely.get_geometry(geoms, 0), geoms)
     gtype = shapely.get_type_id(geoms)
     for i in np.flatnonzero(missing):
-        bad[int(i)] = "missing coordinates (no geometry)"
+        bad[int(i)] = t("incidents.no_geometry")
     for i in np.flatnonzero(~missing & (gtype != 0)):
-        bad[int(i)] = f"geometry is a {geoms[i].geom_type}, expected a point"
+        bad[int(i)] = t("incidents.not_point", kind=geoms[i].geom_type)
     is_point = ~missing & (gtype == 0)
     px = np.where(is_point, shapely.get_x(np.where(is_point, geoms, None)), np.nan)
     py = np.where(is_point, shapely.get_y(np.where(is_point, geoms, None)), np.nan)
@@ -337,9 +330,9 @@ def _numbers(col: pd.Series, decimal_comma: bool) -> tuple[np.ndarray, np.ndarra
 
 def _coordinate_errors(bad: dict[int, str], bad_a: np.ndarray, bad_b: np.ndarray, a: str, b: str) -> None:
     for i in np.flatnonzero(bad_a):
-        bad.setdefault(int(i), f"{a}: not a number")
+        bad.setdefault(int(i), t("incidents.not_number", column=a))
     for i in np.flatnonzero(bad_b):
-        bad.setdefault(int(i), f"{b}: not a number")
+        bad.setdefault(int(i), t("incidents.not_number", column=b))
 
 
 def _check_latlon(
@@ -351,23 +344,18 @@ def _check_latlon(
         return
     la, lo = np.median(lat[ok]), np.median(lon[ok])
     lat_min, lat_max, lon_min, lon_max = DENMARK_LATLON_BOX
-    where = f"declared CRS {declared}" if declared else f"columns {cols['lat']!r}/{cols['lon']!r}"
+    if declared:
+        where = t("incidents.where_crs", crs=declared)
+    else:
+        where = t("incidents.where_columns", a=cols["lat"], b=cols["lon"])
     if lat_min <= la <= lat_max and lon_min <= lo <= lon_max:
         return
     if lat_min <= lo <= lat_max and lon_min <= la <= lon_max:
-        raise InputError(
-            f"{path}: {where}: latitude and longitude look swapped (median lat {la:.4f}, lon {lo:.4f}; "
-            "Denmark is at lat 54.5-57.8, lon 8-15)"
-        )
+        median = {"lat": num(la, 4), "lon": num(lo, 4)}
+        raise InputError(t("incidents.latlon_swapped", path=path, where=where, **median))
     if abs(la) > 90 or abs(lo) > 180:
-        raise InputError(
-            f"{path}: {where}: values (median {la:.0f}, {lo:.0f}) look like projected metres, not WGS84 "
-            "degrees; name the columns 'x' and 'y' if they are EPSG:25832 (ETRS89 / UTM 32N)"
-        )
-    raise InputError(
-        f"{path}: {where}: the points are not in Denmark (median lat {la:.4f}, lon {lo:.4f}); "
-        "expected WGS84 degrees around lat 54.5-57.8, lon 8-15"
-    )
+        raise InputError(t("incidents.projected", path=path, where=where, a=f"{la:.0f}", b=f"{lo:.0f}"))
+    raise InputError(t("incidents.not_in_denmark", path=path, where=where, lat=num(la, 4), lon=num(lo, 4)))
 
 
 def _check_utm(path: Path, x: np.ndarray, y: np.ndarray, cols: dict[str, str]) -> None:
@@ -376,20 +364,14 @@ def _check_utm(path: Path, x: np.ndarray, y: np.ndarray, cols: dict[str, str]) -
         return
     mx, my = np.median(x[ok]), np.median(y[ok])
     x_min, x_max, y_min, y_max = DENMARK_UTM_BOX
-    where = f"columns {cols['x']!r}/{cols['y']!r}"
+    where = t("incidents.where_columns", a=cols["x"], b=cols["y"])
     if x_min <= mx <= x_max and y_min <= my <= y_max:
         return
     if abs(mx) <= 180 and abs(my) <= 90:
-        raise InputError(
-            f"{path}: {where}: values (median {mx:.4f}, {my:.4f}) look like degrees, not EPSG:25832 "
-            "metres; name the columns 'lon' and 'lat' if they are WGS84"
-        )
+        raise InputError(t("incidents.utm_degrees", path=path, where=where, x=num(mx, 4), y=num(my, 4)))
     if x_min <= my <= x_max and y_min <= mx <= y_max:
-        raise InputError(f"{path}: {where}: x and y look swapped (median x {mx:.0f}, y {my:.0f})")
-    raise InputError(
-        f"{path}: {where}: the points are not in Denmark in EPSG:25832 (median x {mx:.0f}, y {my:.0f}; "
-        "expected x 440,000-900,000, y 6,040,000-6,410,000)"
-    )
+        raise InputError(t("incidents.xy_swapped", path=path, where=where, x=f"{mx:.0f}", y=f"{my:.0f}"))
+    raise InputError(t("incidents.utm_not_in_denmark", path=path, where=where, x=f"{mx:.0f}", y=f"{my:.0f}"))
 
 
 def parse_times(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -482,19 +464,20 @@ def _build(
     report.district = district.name if district is not None else None
 
     for i in np.flatnonzero(~(np.isfinite(lat) & np.isfinite(lon))):
-        bad.setdefault(int(i), "missing coordinates")
+        bad.setdefault(int(i), t("incidents.missing_coordinates"))
 
     if "time" not in cols:
-        raise InputError(
-            f"{path}: no time column: expected one of {', '.join(_ALIASES['time'])}; "
-            f"found columns {', '.join(repr(c) for c in table.columns)}"
-        )
+        expected, found = ", ".join(_ALIASES["time"]), ", ".join(repr(c) for c in table.columns)
+        raise InputError(t("incidents.no_time_column", path=path, expected=expected, found=found))
     times, bad_time = parse_times(table[cols["time"]])
     raw_time = table[cols["time"]].astype(str).str.strip().to_numpy()
     for i in np.flatnonzero(bad_time):
         text = raw_time[i]
-        reason = "missing timestamp" if text == "" else f"{cols['time']}: bad timestamp {text!r}"
-        bad.setdefault(int(i), reason + " (expected ISO 8601 like 2026-11-20T14:30 or 20-11-2026 14:30)")
+        if text == "":
+            reason = t("incidents.missing_time")
+        else:
+            reason = t("incidents.bad_time", column=cols["time"], text=text)
+        bad.setdefault(int(i), t("incidents.time_expected", reason=reason))
 
     # a police export holds other offences too (butikstyveri, ...): they are
     # counted by type and left out, not reported as bad rows
@@ -514,7 +497,7 @@ def _build(
             val, bad_val = _parse_bool(table[cols[key]])
             raw = table[cols[key]].astype(str).str.strip().to_numpy()
             for i in np.flatnonzero(bad_val):
-                bad.setdefault(int(i), f"{cols[key]}: expected ja/nej, true/false or 1/0, got {raw[i]!r}")
+                bad.setdefault(int(i), t("incidents.bad_flag", column=cols[key], value=raw[i]))
             flags[key] = val
         else:
             flags[key] = np.zeros(n, dtype=bool)
@@ -530,7 +513,8 @@ def _build(
         if i in bad or other[i]:
             continue
         if ident in seen:
-            bad[i] = f"duplicate id {ident!r} (first used in {label} {seen[ident] + 1})"
+            where = t(f"incidents.label.{label}")
+            bad[i] = t("incidents.duplicate_id", id=ident, label=where, first=seen[ident] + 1)
         else:
             seen[ident] = i
 
@@ -538,13 +522,12 @@ def _build(
     good[list(bad)] = False
     report.bad_rows = [BadRow(i + 1, bad[i]) for i in sorted(bad)]
     if not good.any():
-        why = [f"{label} {b.row}: {b.reason}" for b in report.bad_rows[:3]]
+        why = [f"{t(f'incidents.label.{label}')} {b.row}: {b.reason}" for b in report.bad_rows[:3]]
         if report.other_types:
-            why.append(
-                f"{sum(report.other_types.values())} of other types ({_type_counts(report.other_types)}); "
-                f"expected burglaries: a type naming 'indbrud', e.g. {', '.join(INCIDENT_TYPES)}"
-            )
-        raise InputError(f"{path}: no usable incident row ({n} read; {'; '.join(why)})")
+            count, types = sum(report.other_types.values()), _type_counts(report.other_types)
+            examples = ", ".join(INCIDENT_TYPES)
+            why.append(t("incidents.other_types_why", count=count, types=types, examples=examples))
+        raise InputError(t("incidents.none_usable", path=path, count=n, why="; ".join(why)))
 
     idx = np.flatnonzero(good)
     lon_g, lat_g = lon[idx], lat[idx]
@@ -558,10 +541,7 @@ def _build(
         report.outside_district = int((~inside).sum())
         report.snapped_to_coast = int(snapped.sum())
         if not inside.any():
-            raise InputError(
-                f"{path}: none of the {len(idx)} usable incidents lies inside district {district.name!r} "
-                "(wrong file or wrong district?)"
-            )
+            raise InputError(t("incidents.none_inside", path=path, count=len(idx), district=district.name))
     elif "municipality_code" in cols:
         codes = table[cols["municipality_code"]].astype(str).str.strip().to_numpy(dtype=object)[idx]
 

@@ -130,4 +130,143 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: {count} problem(s) in the campaign targets:",
     ),
     "campaign.none": ("{path}: ingen kampagnemål i filen", "{path}: no campaign targets in the file"),
+    # burglary incidents (CSV, GeoJSON, GeoPackage)
+    "incidents.label.row": ("række", "row"),
+    "incidents.label.feature": ("objekt", "feature"),
+    "incidents.convention.row": (
+        "række 1 = første linje efter overskriften",
+        "row 1 = first line after the header",
+    ),
+    "incidents.convention.feature": ("objekt 1 = første objekt", "feature 1 = first feature"),
+    "incidents.read": (
+        "{source}: {read} rækker læst, {used} brugbare",
+        "{source}: {read} rows read, {used} usable",
+    ),
+    "incidents.skipped": (
+        "{source}: {count} række(r) sprunget over ({convention}):",
+        "{source}: {count} rows skipped ({convention}):",
+    ),
+    "incidents.more": ("  ... og {count} mere", "  ... and {count} more"),
+    "incidents.other_types": (
+        "{source}: {count} hændelse(r) af andre typer udeladt ({types}); "
+        "hotspots og scorer tæller kun indbrud",
+        "{source}: {count} incidents of other types left out ({types}); "
+        "hotspots and scores count burglaries only",
+    ),
+    "incidents.outside": (
+        "{source}: {count} hændelse(r) ligger uden for politikreds {district!r}; de beholdes, "
+        "men indgår ikke i hotspots",
+        "{source}: {count} incidents lie outside district {district!r}; "
+        "they are kept but left out of hotspots",
+    ),
+    "incidents.snapped": (
+        "{source}: {count} hændelse(r) ligger lige uden for den (forenklede) kystlinje "
+        "og er henført til nærmeste kommune",
+        "{source}: {count} incidents lie just outside the (generalised) coastline "
+        "and were assigned to the nearest municipality",
+    ),
+    "incidents.after_as_of": (
+        "{source}: {count} hændelse(r) er dateret efter {as_of}",
+        "{source}: {count} incidents are dated after {as_of}",
+    ),
+    "incidents.not_found": ("{path}: hændelsesfilen findes ikke", "{path}: incident file not found"),
+    "incidents.what": ("en overskrift og rækker med hændelser", "a header and incident rows"),
+    "incidents.only_header": (
+        "{path}: ingen hændelser (kun en overskrift)",
+        "{path}: no incident rows (only a header)",
+    ),
+    "incidents.not_wgs84": (
+        "koordinaterne ({lat}, {lon}) er ikke gyldige WGS84-grader",
+        "coordinates ({lat}, {lon}) are not valid WGS84 lat/lon",
+    ),
+    "incidents.no_location": (
+        "{path}: ingen kolonner med placering: forventede 'lat' og 'lon' (WGS84-grader) eller 'x' og 'y' "
+        "(EPSG:25832-meter); fandt kolonnerne {found}",
+        "{path}: no location columns: expected 'lat' and 'lon' (WGS84 degrees) or 'x' and 'y' "
+        "(EPSG:25832 metres); found columns {found}",
+    ),
+    "incidents.unreadable": (
+        "{path}: ikke en læsbar GeoJSON/GeoPackage-fil ({reason})",
+        "{path}: not a readable GeoJSON/GeoPackage ({reason})",
+    ),
+    "incidents.no_features": ("{path}: ingen hændelser i filen", "{path}: no incident features"),
+    "incidents.no_crs": (
+        "{path}: filen angiver intet koordinatsystem (forventede WGS84 / EPSG:4326 eller EPSG:25832)",
+        "{path}: the file declares no CRS (expected WGS84 / EPSG:4326 or EPSG:25832)",
+    ),
+    "incidents.no_geometry": ("mangler koordinater (ingen geometri)", "missing coordinates (no geometry)"),
+    "incidents.not_point": (
+        "geometrien er en {kind}, forventede et punkt",
+        "geometry is a {kind}, expected a point",
+    ),
+    "incidents.not_number": ("{column}: ikke et tal", "{column}: not a number"),
+    "incidents.where_crs": ("angivet koordinatsystem {crs}", "declared CRS {crs}"),
+    "incidents.where_columns": ("kolonnerne {a!r}/{b!r}", "columns {a!r}/{b!r}"),
+    "incidents.latlon_swapped": (
+        "{path}: {where}: bredde- og længdegrad ser ud til at være byttet om (median lat {lat}, lon {lon}; "
+        "Danmark ligger ved lat 54,5-57,8, lon 8-15)",
+        "{path}: {where}: latitude and longitude look swapped (median lat {lat}, lon {lon}; "
+        "Denmark is at lat 54.5-57.8, lon 8-15)",
+    ),
+    "incidents.projected": (
+        "{path}: {where}: værdierne (median {a}, {b}) ligner projicerede meter, ikke WGS84-grader; "
+        "kald kolonnerne 'x' og 'y', hvis de er EPSG:25832 (ETRS89 / UTM 32N)",
+        "{path}: {where}: values (median {a}, {b}) look like projected metres, not WGS84 "
+        "degrees; name the columns 'x' and 'y' if they are EPSG:25832 (ETRS89 / UTM 32N)",
+    ),
+    "incidents.not_in_denmark": (
+        "{path}: {where}: punkterne ligger ikke i Danmark (median lat {lat}, lon {lon}); "
+        "forventede WGS84-grader omkring lat 54,5-57,8, lon 8-15",
+        "{path}: {where}: the points are not in Denmark (median lat {lat}, lon {lon}); "
+        "expected WGS84 degrees around lat 54.5-57.8, lon 8-15",
+    ),
+    "incidents.utm_degrees": (
+        "{path}: {where}: værdierne (median {x}, {y}) ligner grader, ikke EPSG:25832-meter; "
+        "kald kolonnerne 'lon' og 'lat', hvis de er WGS84",
+        "{path}: {where}: values (median {x}, {y}) look like degrees, not EPSG:25832 "
+        "metres; name the columns 'lon' and 'lat' if they are WGS84",
+    ),
+    "incidents.xy_swapped": (
+        "{path}: {where}: x og y ser ud til at være byttet om (median x {x}, y {y})",
+        "{path}: {where}: x and y look swapped (median x {x}, y {y})",
+    ),
+    "incidents.utm_not_in_denmark": (
+        "{path}: {where}: punkterne ligger ikke i Danmark i EPSG:25832 (median x {x}, y {y}; "
+        "forventede x 440.000-900.000, y 6.040.000-6.410.000)",
+        "{path}: {where}: the points are not in Denmark in EPSG:25832 (median x {x}, y {y}; "
+        "expected x 440,000-900,000, y 6,040,000-6,410,000)",
+    ),
+    "incidents.missing_coordinates": ("mangler koordinater", "missing coordinates"),
+    "incidents.no_time_column": (
+        "{path}: ingen tidskolonne: forventede en af {expected}; fandt kolonnerne {found}",
+        "{path}: no time column: expected one of {expected}; found columns {found}",
+    ),
+    "incidents.missing_time": ("mangler tidspunkt", "missing timestamp"),
+    "incidents.bad_time": ("{column}: ugyldigt tidspunkt {text!r}", "{column}: bad timestamp {text!r}"),
+    "incidents.time_expected": (
+        "{reason} (forventede ISO 8601 som 2026-11-20T14:30 eller 20-11-2026 14:30)",
+        "{reason} (expected ISO 8601 like 2026-11-20T14:30 or 20-11-2026 14:30)",
+    ),
+    "incidents.bad_flag": (
+        "{column}: forventede ja/nej, true/false eller 1/0, fik {value!r}",
+        "{column}: expected ja/nej, true/false or 1/0, got {value!r}",
+    ),
+    "incidents.duplicate_id": (
+        "id {id!r} står to gange (først brugt i {label} {first})",
+        "duplicate id {id!r} (first used in {label} {first})",
+    ),
+    "incidents.other_types_why": (
+        "{count} af andre typer ({types}); forventede indbrud: en type med 'indbrud', f.eks. {examples}",
+        "{count} of other types ({types}); expected burglaries: a type naming 'indbrud', e.g. {examples}",
+    ),
+    "incidents.none_usable": (
+        "{path}: ingen brugbare hændelser ({count} læst; {why})",
+        "{path}: no usable incident row ({count} read; {why})",
+    ),
+    "incidents.none_inside": (
+        "{path}: ingen af de {count} brugbare hændelser ligger i politikreds {district!r} "
+        "(forkert fil eller forkert politikreds?)",
+        "{path}: none of the {count} usable incidents lies inside district {district!r} "
+        "(wrong file or wrong district?)",
+    ),
 }
