@@ -21,6 +21,7 @@ import shapely
 from pydantic import ValidationError
 from pyproj import Geod
 
+from mobilstation import i18n
 from mobilstation.errors import TravelError
 from mobilstation.geo.model import District, Link, Municipality, Town
 from mobilstation.travel import cache as cache_mod
@@ -317,14 +318,17 @@ def test_limfjord_without_links_is_unreachable(district: District) -> None:
     m = EstimatedTravel.from_district(_fixture_district(links=()))
     a, b = _by_name(district, "Nørresundby"), _by_name(district, "Aalborg")
     c = _by_name(district, "Hjørring")
-    with pytest.raises(TravelError, match="no road or link reaches point") as err:
+    with pytest.raises(TravelError, match="ingen vej eller forbindelse når punkt") as err:
         m.matrix([a, b, c])
     # named from the first point (the pipeline's depots come first): Aalborg is cut off
+    assert f"når punkt(er) {b.id!r}" in str(err.value) and f"fra punkt {a.id!r}" in str(err.value)
+    with i18n.using("en"), pytest.raises(TravelError, match="no road or link reaches point") as err:
+        m.matrix([a, b, c])
     assert f"reaches point(s) {b.id!r}" in str(err.value) and f"from point {a.id!r}" in str(err.value)
     with pytest.raises(TravelError) as err:
         m.matrix([b, a, c])  # from Aalborg, both places north of the fjord are out of reach
     assert f"{a.id!r} (" in str(err.value) and f"{c.id!r} (" in str(err.value)
-    assert f"from point {b.id!r}" in str(err.value)
+    assert f"fra punkt {b.id!r}" in str(err.value)
 
 
 def test_detour_around_fjord(model: EstimatedTravel, district: District) -> None:
@@ -402,14 +406,16 @@ def test_point_just_offshore_is_moved_to_land(model: EstimatedTravel, district: 
 
 def test_link_end_at_sea_raises(district: District) -> None:
     bad = Link("x", "Nowhere", "ferry", "Sea", 57.35, 10.75, "Sæby", 57.33188, 10.52251, crossing_min=30)
-    with pytest.raises(TravelError, match=r"link 'x'.*end a"):
+    with pytest.raises(TravelError, match=r"link 'x'.*ende a"):
         EstimatedTravel(district.geometry, (bad,))
 
 
 def test_bad_points_raise(model: EstimatedTravel) -> None:
-    with pytest.raises(TravelError, match="duplicate"):
+    with pytest.raises(TravelError, match="står flere gange"):
         model.matrix([BYRUM, BYRUM])
-    with pytest.raises(TravelError, match="invalid coordinates"):
+    with pytest.raises(TravelError, match="ugyldige koordinater"):
+        model.matrix([Point("nan", float("nan"), 10.0)])
+    with i18n.using("en"), pytest.raises(TravelError, match="invalid coordinates"):
         model.matrix([Point("nan", float("nan"), 10.0)])
     empty = model.matrix([])
     assert empty.minutes.shape == (0, 0) and empty.ids == ()

@@ -263,12 +263,12 @@ def test_link_added_as_ferry(tmp_path: Path) -> None:
 
 def test_no_drivable_road_raises(tmp_path: Path) -> None:
     path = write_pbf(tmp_path / "paths.osm.pbf", NODES, [(10, [1, 2, 3], {"highway": "footway"})])
-    with pytest.raises(TravelError, match=r"paths\.osm\.pbf.*no drivable road"):
+    with pytest.raises(TravelError, match=r"paths\.osm\.pbf.*ingen vej, der kan køres på"):
         OsmTravel(path)
 
 
 def test_missing_and_corrupt_files(tmp_path: Path) -> None:
-    with pytest.raises(TravelError, match=r"nope\.osm\.pbf.*not found"):
+    with pytest.raises(TravelError, match=r"nope\.osm\.pbf.*OSM-filen findes ikke"):
         OsmTravel(tmp_path / "nope.osm.pbf")
     bad = tmp_path / "bad.osm.pbf"
     bad.write_bytes(b"\x00\x00\x00\x05garbage" * 10)

@@ -269,4 +269,78 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: none of the {count} usable incidents lies inside district {district!r} "
         "(wrong file or wrong district?)",
     ),
+    # the estimated travel model (roads over land, bridges, tunnels and ferries)
+    "travel.more": (" og {count} mere", " and {count} more"),
+    "travel.duplicate_links": (
+        "links: link-id(er) står flere gange: {ids}",
+        "links: duplicate link id(s) {ids}",
+    ),
+    "travel.negative_link": (
+        "link {id!r}: crossing_min og wait_min skal være >= 0, fik {crossing}, {wait}",
+        "link {id!r}: crossing_min and wait_min must be >= 0, got {crossing}, {wait}",
+    ),
+    "travel.land": ("landgeometri: {reason}", "land geometry: {reason}"),
+    "travel.link_off_land": (
+        "link {id!r} ({name}): ende {end} {place!r} ved ({lat}, {lon}) ligger {metres} m fra land, "
+        "længere end point_snap_m={snap}",
+        "link {id!r} ({name}): end {end} {place!r} at ({lat}, {lon}) is {metres} m from land, "
+        "farther than point_snap_m={snap}",
+    ),
+    "travel.duplicate_point": (
+        "punkt {id!r}: punkt-id står flere gange (id'er skal være entydige i én matrix)",
+        "point {id!r}: duplicate point id (ids must be unique within one matrix)",
+    ),
+    "travel.bad_point": (
+        "punkt {id!r}: ugyldige koordinater ({lat}, {lon}); forventede WGS84-grader",
+        "point {id!r}: invalid coordinates ({lat}, {lon}); expected WGS84 degrees",
+    ),
+    "travel.off_land": (
+        "ingen vej når punkt(er) {names}{more}: længere end point_snap_m={snap} "
+        "fra rejsemodellens land",
+        "no road reaches point(s) {names}{more}: farther than point_snap_m={snap} "
+        "from the land of the travel model",
+    ),
+    "travel.one_way": (
+        "ingen vej eller forbindelse fører fra punkt {a!r} til punkt {b!r}",
+        "no road or link leads from point {a!r} to point {b!r}",
+    ),
+    "travel.unreachable": (
+        "ingen vej eller forbindelse når punkt(er) {names}{more} fra punkt {example!r}: de ligger på land, "
+        "som ingen kendt bro, tunnel eller færge forbinder (en ø uden forbindelse?)",
+        "no road or link reaches point(s) {names}{more} from point {example!r}: they lie on land "
+        "that no listed bridge, tunnel or ferry connects (an island without a link?)",
+    ),
+    # the road network of an OpenStreetMap extract
+    "osm.not_found": (
+        "{path}: OSM-filen findes ikke (forventede et lokalt .osm.pbf-udtræk)",
+        "{path}: OSM file not found (expected a local .osm.pbf extract)",
+    ),
+    "osm.unreadable": (
+        "{path}: kan ikke læse OSM-data ({reason})",
+        "{path}: cannot read OSM data ({reason})",
+    ),
+    "osm.no_roads": (
+        "{path}: ingen vej, der kan køres på, i denne OSM-fil",
+        "{path}: no drivable road in this OSM file",
+    ),
+    "osm.link_off_road": (
+        "link {id!r} ({name}): ende {end} {place!r} ligger {metres} m fra nærmeste vej i {path}, "
+        "længere end snap_max_m={snap}",
+        "link {id!r} ({name}): end {end} {place!r} is {metres} m from the nearest road in {path}, "
+        "farther than snap_max_m={snap}",
+    ),
+    "osm.off_road": (
+        "ingen vej i {file} nær punkt(er) {names}{more}: længere end snap_max_m={snap} "
+        "fra nærmeste vejknude",
+        "no road in {file} near point(s) {names}{more}: farther than snap_max_m={snap} "
+        "from the nearest road node",
+    ),
+    "osm.duplicate_points": (
+        "punkt(er) {ids}: punkt-id står flere gange (id'er skal være entydige i én matrix)",
+        "point(s) {ids}: duplicate point id (ids must be unique within one matrix)",
+    ),
+    "osm.too_many_links": (
+        "osm-modellen kan højst have 62 forbindelser",
+        "the osm model supports at most 62 links",
+    ),
 }

@@ -47,6 +47,7 @@ from shapely.geometry.base import BaseGeometry
 from mobilstation.errors import TravelError
 from mobilstation.geo.model import District, Link
 from mobilstation.geo.projection import to_metric_arrays
+from mobilstation.i18n import t
 from mobilstation.travel.base import Point, TravelMatrix
 from mobilstation.travel.graph import LandMask, Located, link_length_m, link_wait_min, links_fingerprint
 
@@ -178,18 +179,16 @@ class EstimatedTravel:
         ids = [lk.id for lk in self.links]
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
-            raise TravelError(f"links: duplicate link id(s) {dup}")
+            raise TravelError(t("travel.duplicate_links", ids=dup))
         for lk in self.links:
             if lk.crossing_min < 0 or lk.wait_min < 0:
-                raise TravelError(
-                    f"link {lk.id!r}: crossing_min and wait_min must be >= 0, "
-                    f"got {lk.crossing_min}, {lk.wait_min}"
-                )
+                times = {"crossing": lk.crossing_min, "wait": lk.wait_min}
+                raise TravelError(t("travel.negative_link", id=lk.id, **times))
         self._land_wkb = shapely.to_wkb(land, output_dimension=2)
         try:
             self.land = LandMask(land, self.params.land_tolerance_m, self.params.waypoint_spacing_m)
         except ValueError as exc:
-            raise TravelError(f"land geometry: {exc}") from exc
+            raise TravelError(t("travel.land", reason=exc)) from exc
         self._locate_links()
         self._add_anchors()
 
@@ -235,11 +234,10 @@ class EstimatedTravel:
             if loc.comp[k] < 0:
                 lk = self.links[k // 2]
                 end, name = ("a", lk.a_name) if k % 2 == 0 else ("b", lk.b_name)
-                raise TravelError(
-                    f"link {lk.id!r} ({lk.name}): end {end} {name!r} at ({lat[k]:.5f}, {lon[k]:.5f}) is "
-                    f"{loc.dist[k]:.0f} m from land, farther than "
-                    f"point_snap_m={self.params.point_snap_m:g}"
-                )
+                at = {"lat": f"{lat[k]:.5f}", "lon": f"{lon[k]:.5f}", "metres": f"{loc.dist[k]:.0f}"}
+                snap = f"{self.params.point_snap_m:g}"
+                at |= {"end": end, "place": name, "snap": snap}
+                raise TravelError(t("travel.link_off_land", id=lk.id, name=lk.name, **at))
         self._lcomp = loc.comp
         self._lx, self._ly, self._loff = self._onto_land(lx, ly, loc)
         p = self.params
@@ -318,16 +316,12 @@ class EstimatedTravel:
         seen: set[str] = set()
         for p in points:
             if p.id in seen:
-                raise TravelError(
-                    f"point {p.id!r}: duplicate point id (ids must be unique within one matrix)"
-                )
+                raise TravelError(t("travel.duplicate_point", id=p.id))
             seen.add(p.id)
             if not (
                 math.isfinite(p.lat) and math.isfinite(p.lon) and -90 <= p.lat <= 90 and -180 <= p.lon <= 180
             ):
-                raise TravelError(
-                    f"point {p.id!r}: invalid coordinates ({p.lat}, {p.lon}); expected WGS84 degrees"
-                )
+                raise TravelError(t("travel.bad_point", id=p.id, lat=p.lat, lon=p.lon))
         px, py = to_metric_arrays([p.lat for p in points], [p.lon for p in points])
         loc = self.land.locate(px, py, self.params.point_snap_m)
         off = np.flatnonzero(loc.comp < 0)
@@ -335,11 +329,9 @@ class EstimatedTravel:
             names = ", ".join(
                 f"{ids[i]!r} ({points[i].lat:.5f}, {points[i].lon:.5f}) {loc.dist[i]:.0f} m" for i in off[:5]
             )
-            more = f" and {len(off) - 5} more" if len(off) > 5 else ""
-            raise TravelError(
-                f"no road reaches point(s) {names}{more}: farther than "
-                f"point_snap_m={self.params.point_snap_m:g} from the land of the travel model"
-            )
+            more = t("travel.more", count=len(off) - 5) if len(off) > 5 else ""
+            snap = f"{self.params.point_snap_m:g}"
+            raise TravelError(t("travel.off_land", names=names, more=more, snap=snap))
         px, py, poff = self._onto_land(px, py, loc)
         x = np.concatenate([px, self._lx])
         y = np.concatenate([py, self._ly])
@@ -533,11 +525,8 @@ class EstimatedTravel:
         cut = sorted(set(range(n)) - main)
         if not cut:  # one-way reachability only (asymmetric link data)
             i, j = (int(v[0]) for v in np.nonzero(~reach))
-            raise TravelError(f"no road or link leads from point {points[i].id!r} to point {points[j].id!r}")
+            raise TravelError(t("travel.one_way", a=points[i].id, b=points[j].id))
         example = points[min(main)].id
         names = ", ".join(f"{points[i].id!r} ({points[i].lat:.5f}, {points[i].lon:.5f})" for i in cut[:8])
-        more = f" and {len(cut) - 8} more" if len(cut) > 8 else ""
-        raise TravelError(
-            f"no road or link reaches point(s) {names}{more} from point {example!r}: they lie on land "
-            f"that no listed bridge, tunnel or ferry connects (an island without a link?)"
-        )
+        more = t("travel.more", count=len(cut) - 8) if len(cut) > 8 else ""
+        raise TravelError(t("travel.unreachable", names=names, more=more, example=example))

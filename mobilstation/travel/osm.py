@@ -35,6 +35,7 @@ from scipy.spatial import cKDTree
 from mobilstation.errors import TravelError
 from mobilstation.geo.model import Link
 from mobilstation.geo.projection import to_metric_arrays
+from mobilstation.i18n import t
 from mobilstation.travel.base import Point, TravelMatrix
 from mobilstation.travel.graph import link_length_m, link_wait_min, links_fingerprint
 
@@ -195,7 +196,7 @@ class OsmTravel:
         self.params = params or OsmParams()
         self.links: tuple[Link, ...] = tuple(links)
         if not self.pbf_path.is_file():
-            raise TravelError(f"{self.pbf_path}: OSM file not found (expected a local .osm.pbf extract)")
+            raise TravelError(t("osm.not_found", path=self.pbf_path))
         self._file_hash = _file_sha256(self.pbf_path)
         nodes, edges = self._read()
         self._build(nodes, edges)
@@ -212,9 +213,10 @@ class OsmTravel:
         except TravelError:
             raise
         except Exception as exc:  # pyrosm raises assorted errors on unreadable files
-            raise TravelError(f"{self.pbf_path}: cannot read OSM data ({type(exc).__name__}: {exc})") from exc
+            reason = f"{type(exc).__name__}: {exc}"
+            raise TravelError(t("osm.unreadable", path=self.pbf_path, reason=reason)) from exc
         if net is None or net[0] is None or net[1] is None or len(net[1]) == 0:
-            raise TravelError(f"{self.pbf_path}: no drivable road in this OSM file")
+            raise TravelError(t("osm.no_roads", path=self.pbf_path))
         nodes, edges = net
         cols = [
             c for c in ("u", "v", "length", "highway", "oneway", "maxspeed", "junction") if c in edges.columns
@@ -231,7 +233,7 @@ class OsmTravel:
         edges = edges[edges["u"].isin(index.index) & edges["v"].isin(index.index)]
         edges = edges[edges["u"] != edges["v"]]
         if len(edges) == 0:
-            raise TravelError(f"{self.pbf_path}: no drivable road in this OSM file")
+            raise TravelError(t("osm.no_roads", path=self.pbf_path))
         u = index.loc[edges["u"].to_numpy()].to_numpy()
         v = index.loc[edges["v"].to_numpy()].to_numpy()
         length = edges["length"].to_numpy(float)
@@ -268,11 +270,9 @@ class OsmTravel:
             for k, lk in enumerate(self.links):
                 for e, end, name in ((0, "a", lk.a_name), (1, "b", lk.b_name)):
                     if d[2 * k + e] > self.params.snap_max_m:
-                        raise TravelError(
-                            f"link {lk.id!r} ({lk.name}): end {end} {name!r} is {d[2 * k + e]:.0f} m "
-                            f"from the nearest road in {self.pbf_path}, "
-                            f"farther than snap_max_m={self.params.snap_max_m:g}"
-                        )
+                        at = {"end": end, "place": name, "metres": f"{d[2 * k + e]:.0f}"}
+                        at |= {"path": self.pbf_path, "snap": f"{self.params.snap_max_m:g}"}
+                        raise TravelError(t("osm.link_off_road", id=lk.id, name=lk.name, **at))
                 a, b = int(nearest[2 * k]), int(nearest[2 * k + 1])
                 p = self.params
                 for src, dst, end in ((a, b, "a"), (b, a, "b")):
@@ -386,9 +386,7 @@ class OsmTravel:
             if not (
                 math.isfinite(p.lat) and math.isfinite(p.lon) and -90 <= p.lat <= 90 and -180 <= p.lon <= 180
             ):
-                raise TravelError(
-                    f"point {p.id!r}: invalid coordinates ({p.lat}, {p.lon}); expected WGS84 degrees"
-                )
+                raise TravelError(t("travel.bad_point", id=p.id, lat=p.lat, lon=p.lon))
         if not points:
             return np.zeros(0, dtype=np.int64)
         x, y = to_metric_arrays([p.lat for p in points], [p.lon for p in points])
@@ -398,11 +396,9 @@ class OsmTravel:
             names = ", ".join(
                 f"{points[i].id!r} ({points[i].lat:.5f}, {points[i].lon:.5f}) {d[i]:.0f} m" for i in far[:5]
             )
-            more = f" and {len(far) - 5} more" if len(far) > 5 else ""
-            raise TravelError(
-                f"no road in {self.pbf_path.name} near point(s) {names}{more}: farther than "
-                f"snap_max_m={self.params.snap_max_m:g} from the nearest road node"
-            )
+            more = t("travel.more", count=len(far) - 5) if len(far) > 5 else ""
+            snap = f"{self.params.snap_max_m:g}"
+            raise TravelError(t("osm.off_road", file=self.pbf_path.name, names=names, more=more, snap=snap))
         return idx.astype(np.int64)
 
     def matrix(self, points: Sequence[Point]) -> TravelMatrix:
@@ -411,7 +407,7 @@ class OsmTravel:
         ids = tuple(p.id for p in points)
         if len(set(ids)) != len(ids):
             dup = sorted({i for i in ids if ids.count(i) > 1})
-            raise TravelError(f"point(s) {dup}: duplicate point id (ids must be unique within one matrix)")
+            raise TravelError(t("osm.duplicate_points", ids=dup))
         n = len(points)
         if n == 0:
             z = np.zeros((0, 0), np.int64)
@@ -465,7 +461,7 @@ class OsmTravel:
         """
         s_count, n = pred.shape
         if len(self.links) > 62:
-            raise TravelError("the osm model supports at most 62 links")
+            raise TravelError(t("osm.too_many_links"))
         out_m = np.zeros((s_count, len(targets)))
         out_k = np.zeros((s_count, len(targets)), dtype=np.int64)
         chunk = max(1, int(4_000_000 // max(n, 1)))
