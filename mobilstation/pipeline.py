@@ -303,9 +303,9 @@ def build_plan(
     matrix = travel_matrix(resolved, points, model=model, progress=progress)
     closures, left_out = None, []
     if closed_links:
-        links_before = {lk.id for lk in resolved.district.links}
-        resolved, model, built, matrix, closures = _close_links(resolved, closed_links, model, built, matrix, progress)
-        left_out = sorted(links_before - {lk.id for lk in resolved.district.links})
+        resolved, model, built, matrix, closures, left_out = _close_links(
+            resolved, closed_links, model, built, matrix, progress
+        )
     municipalities = {m.code: (m.name, m.population) for m in resolved.district.municipalities}
     week = plan_week(
         sites=built.sites,
@@ -350,7 +350,7 @@ def _close_links(
     built: Demand,
     matrix: TravelMatrix,
     progress: Progress | None,
-) -> tuple[ResolvedScenario, Any, Demand, TravelMatrix, LinkClosures | None]:
+) -> tuple[ResolvedScenario, Any, Demand, TravelMatrix, LinkClosures | None, list[str]]:
     """Links closed on some planned days: refused day by day where that is exact, else left out all week.
 
     A link that only leads somewhere (a ferry to an island) is kept in the
@@ -359,7 +359,9 @@ def _close_links(
     that also carries traffic between places reached without it (a bridge
     as a short cut) cannot be closed that way with one travel matrix for the
     week, so it is left out of the travel model for the whole week (what
-    only it reaches is then not visited) and a warning says so.
+    only it reaches is then not visited) and a warning says so. Returns the
+    (possibly rebuilt) travel inputs, the day-by-day closures and the ids of
+    the links left out.
     """
     from dataclasses import replace
 
@@ -368,18 +370,17 @@ def _close_links(
     planned = set(resolved.dates)
     days = {lk: frozenset(d for d in ds if d in planned) for lk, ds in closed_links.items()}
     days = {lk: ds for lk, ds in days.items() if ds}
+    link_names = {x.id: x.name for x in resolved.district.links}
     if not days:
-        return resolved, model, built, matrix, None
+        return resolved, model, built, matrix, None, []
     origins = [v.depot_id for v in resolved.vehicles] + [o.station_id for o in resolved.officers]
     through = through_traffic(matrix, days, origins, [x.id for x in built.sites])
     if through:
         names = {p.id: p.name for p in built.sites} | {st.id: st.name for st in resolved.district.stations}
-        names |= {x.id: x.name for x in resolved.district.links}
         for lk, (a, b) in sorted(through.items()):
             resolved.warnings.append(
-                f"{names.get(lk, lk)} er lukket {', '.join(f'{d.day}/{d.month}' for d in sorted(days[lk]))}; den bruges også "
-                f"mellem steder, der kan nås uden den (fx {names.get(a, a)} - {names.get(b, b)}), så planen "
-                "regner den som lukket alle ugens dage"
+                t("note.link_short_cut", link=link_names.get(lk, lk), a=names.get(a, a), b=names.get(b, b),
+                  dates=", ".join(f"{d.day}/{d.month}" for d in sorted(days[lk])))  # fmt: skip
             )
         district = resolved.district
         resolved = replace(resolved, district=replace(district, links=tuple(x for x in district.links if x.id not in through)))
@@ -387,8 +388,8 @@ def _close_links(
         built = demand(resolved, travel=model, progress=progress)
         matrix = travel_matrix(resolved, travel_points(resolved, built.sites), model=model, progress=progress)
         days = {lk: ds for lk, ds in days.items() if lk not in through}
-    names = {x.id: x.name for x in resolved.district.links}
-    return resolved, model, built, matrix, LinkClosures(days, matrix, names) if days else None
+    closures = LinkClosures(days, matrix, link_names) if days else None
+    return resolved, model, built, matrix, closures, sorted(through)
 
 
 def _stability(sites: Sequence[Site], resolved: ResolvedScenario) -> list[Site]:

@@ -21,6 +21,7 @@ from typing import Any
 from mobilstation.demand._windows import parse_hhmm
 from mobilstation.demand.site import Site
 from mobilstation.errors import InputError
+from mobilstation.i18n import t
 
 __all__ = ["apply_pins", "find_site"]
 
@@ -54,7 +55,7 @@ def apply_pins(
         where = f"{label}[{j}]"
         if getattr(pin, "soft", False) and pin.site not in by_id:
             if report is not None:
-                report.append(f"{pin.site}: kan ikke længere nås; det offentliggjorte besøg {pin.date} aflyses")
+                report.append(t("note.soft_pin_unreachable", site=pin.site, date=pin.date))
             continue
         site = find_site(list(by_id.values()), pin.site, f"{where}.site")
         if site.meta.get("pinned"):

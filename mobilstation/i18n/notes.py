@@ -10,6 +10,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "planning took {took} s against a time limit of {limit} s: building the week, the crews and "
         "the hours alone took {fixed} s; allow at least {allow} s for a search",
     ),
+    # a re-plan's closed links
+    "note.link_short_cut": (
+        "{link} er lukket {dates}; den bruges også mellem steder, der kan nås uden den (fx {a} - {b}), "
+        "så planen regner den som lukket alle ugens dage",
+        "{link} is closed {dates}; it also carries traffic between places reached without it (e.g. "
+        "{a} - {b}), so the plan takes it as closed on every day of the week",
+    ),
+    "note.soft_pin_unreachable": (
+        "{site}: kan ikke længere nås; det offentliggjorte besøg {date} aflyses",
+        "{site}: can no longer be reached; the published visit on {date} is cancelled",
+    ),
     # citizen requests
     "note.requests.read": ("{count} anmodning(er) læst", "{count} requests read"),
     "note.request.outside": (
