@@ -173,13 +173,12 @@ def replan(
             if lost:
                 notes.append(t("replan.note.cancelled", route=r.id, count=lost))
             past_routes.append(r.model_copy(update={"stops": [st.model_copy(update={"locked": True}) for st in r.stops]}))
-    made_before = [(r, st) for r in past_routes for st in r.stops if (st.site_id, r.date) not in cancelled]
     sites_prev = {s.id: s for s in previous.sites}
     made: dict[str, int] = dict(memory.made_in_week)
     closed = dict(memory.closed_requests)
     done = {k: set(v) for k, v in memory.campaign_done.items()}
     last_made: dict[str, date] = {}
-    for r, st in made_before:
+    for r, st in _made_before(previous, start, cancelled):
         made[st.site_id] = made.get(st.site_id, 0) + 1
         last_made[st.site_id] = max(last_made.get(st.site_id, start), date.fromisoformat(r.date))
         s = sites_prev.get(st.site_id)
@@ -362,6 +361,17 @@ def _with_closures(record: PlanRecord, future: PlanRecord) -> PlanRecord:
     return record.model_copy(update={"travel": record.travel.model_copy(update={"params": params})})
 
 
+def _made_before(previous: PlanRecord, start: date, cancelled: set[tuple[str, str]]) -> list[tuple[Any, Any]]:
+    """(route, stop) of each published visit before ``start`` that the ledger does not record as cancelled."""
+    return [
+        (r, st)
+        for r in previous.routes
+        if date.fromisoformat(r.date) < start
+        for st in r.stops
+        if (st.site_id, r.date) not in cancelled
+    ]
+
+
 def _less_what_is_done(
     resolved: Any, previous: PlanRecord, start: date, cancelled: set[tuple[str, str]] = frozenset()  # type: ignore[assignment]
 ) -> Any:
@@ -373,15 +383,10 @@ def _less_what_is_done(
     mobile: dict[str, float] = {}
     patrol: dict[str, float] = {}
     sites = {s.id: s for s in previous.sites}
-    for r in previous.routes:
-        if date.fromisoformat(r.date) >= start:
-            continue
-        for st in r.stops:
-            if (st.site_id, r.date) in cancelled:
-                continue
-            code = sites[st.site_id].municipality_code
-            visits[code] = visits.get(code, 0) + 1
-            mobile[code] = mobile.get(code, 0.0) + (st.end - st.start) / 60
+    for _, st in _made_before(previous, start, cancelled):
+        code = sites[st.site_id].municipality_code
+        visits[code] = visits.get(code, 0) + 1
+        mobile[code] = mobile.get(code, 0.0) + (st.end - st.start) / 60
     for h in previous.hours:
         if h.date is not None and date.fromisoformat(h.date) < start:
             patrol[h.municipality_code] = patrol.get(h.municipality_code, 0.0) + h.minutes / 60
