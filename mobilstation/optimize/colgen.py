@@ -82,11 +82,15 @@ milliseconds per round, so HiGHS was not added; ng-routes with 8 neighbours
 price a route of the default week in under 1 s where elementary labelling
 had not finished in 60 s; a non-elementary route may price higher, so the
 best route's cycles are added to the ng-sets after each exact round
-(dynamic ng-routes), which took the default week's bound from 1.3 % to
-0.3 % above the master LP at the same time; heuristic rounds (two labels kept
-per job) find most columns, and the exact rounds price at duals smoothed
-towards the best bound so far (Wentges), which converges in far fewer
-rounds.
+(dynamic ng-routes); heuristic rounds (two labels kept per job) find most
+columns, and the exact rounds price at duals smoothed towards the best
+bound so far (Wentges), which converges in far fewer rounds. The labelling
+loop is compiled (:mod:`labelling`, Numba): an exact round of the default
+week (10 vehicle-days, about 90 candidates each) took 8 s in Python and
+takes about 0.3 s compiled, with the same labels; the week then converges
+in about 10 s (48 rounds) to a bound within 0.02 % of the master LP, where
+in Python no round finished in time and the knapsack bound (17 % above the
+plan) was reported.
 """
 
 from __future__ import annotations
