@@ -105,6 +105,34 @@ def _reach(use_reach, profit, job, end, used, cap, latest, more, slot, g, horizo
 
 
 @njit(cache=True)
+def _subset(mem, a, b):
+    """Does label ``a`` remember no job that label ``b`` forgets (``mem[a]`` a subset of ``mem[b]``)?"""
+    for w in range(mem.shape[1]):
+        if mem[a, w] & ~mem[b, w]:
+            return False
+    return True
+
+
+@njit(cache=True)
+def _store(i, job, end, used, profit, parent, l_job, l_end, l_used, l_profit, l_parent, l_alive, l_popped,
+           l_next, head, tail):
+    """Write label ``i`` and append it to the FIFO list of its end minute."""
+    l_job[i] = job
+    l_end[i] = end
+    l_used[i] = used
+    l_profit[i] = profit
+    l_parent[i] = parent
+    l_alive[i] = True
+    l_popped[i] = False
+    l_next[i] = -1
+    if tail[end] < 0:
+        head[end] = i
+    else:
+        l_next[tail[end]] = i
+    tail[end] = i
+
+
+@njit(cache=True)
 def label(
     qa,
     pos,
@@ -151,7 +179,7 @@ def label(
     else:
         more = np.zeros((1, 1))
 
-    size = 1024
+    size = max(1024, 2 * m + 2)  # the seeds fit; later growth is checked before each extension
     l_job = np.empty(size, np.int64)
     l_end = np.empty(size, np.int64)
     l_used = np.empty(size, np.int64)
@@ -187,39 +215,17 @@ def label(
         used = out[a] + service[a]
         if end + back[a] > latest or used + back[a] > cap:
             continue
-        if cnt >= size:
-            size *= 2
-            l_job = _grow1(l_job, size)
-            l_end = _grow1(l_end, size)
-            l_used = _grow1(l_used, size)
-            l_profit = _grow1(l_profit, size)
-            l_mem = _grow2(l_mem, size)
-            l_parent = _grow1(l_parent, size)
-            l_alive = _grow1(l_alive, size)
-            l_popped = _grow1(l_popped, size)
-            l_next = _grow1(l_next, size)
         for w in range(words):
             l_mem[cnt, w] = 0
         l_mem[cnt, a >> 6] = np.uint64(1) << np.uint64(a & 63)
         for w in range(words):
             l_mem[cnt, w] &= keep[a, w]
         # seeds never dominate each other's job buckets: one seed per job
-        l_job[cnt] = a
-        l_end[cnt] = end
-        l_used[cnt] = used
-        l_profit[cnt] = qa[a]
-        l_parent[cnt] = -1
-        l_alive[cnt] = True
-        l_popped[cnt] = False
-        l_next[cnt] = -1
+        _store(cnt, a, end, used, qa[a], -1, l_job, l_end, l_used, l_profit, l_parent, l_alive, l_popped,
+               l_next, head, tail)
         bucket[a, blen[a]] = cnt
         blen[a] += 1
         longest = max(longest, blen[a])
-        if tail[end] < 0:
-            head[end] = cnt
-        else:
-            l_next[tail[end]] = cnt
-        tail[end] = cnt
         cnt += 1
 
     exact = restrict < 0
@@ -313,15 +319,9 @@ def label(
                 low = nprofit - EPS
                 for i in range(blen[b]):
                     o = bucket[b, i]
-                    if l_end[o] <= end and l_used[o] <= used and l_profit[o] >= low:
-                        sub = True
-                        for w in range(words):
-                            if l_mem[o, w] & ~l_mem[new, w]:
-                                sub = False
-                                break
-                        if sub:
-                            dominated = True
-                            break
+                    if l_end[o] <= end and l_used[o] <= used and l_profit[o] >= low and _subset(l_mem, o, new):
+                        dominated = True
+                        break
                 if dominated:
                     continue
                 # drop the labels it dominates, keep the rest
@@ -329,28 +329,15 @@ def label(
                 kept = 0
                 for i in range(blen[b]):
                     o = bucket[b, i]
-                    gone = False
-                    if end <= l_end[o] and used <= l_used[o] and high >= l_profit[o]:
-                        gone = True
-                        for w in range(words):
-                            if l_mem[new, w] & ~l_mem[o, w]:
-                                gone = False
-                                break
-                    if gone:
+                    if end <= l_end[o] and used <= l_used[o] and high >= l_profit[o] and _subset(l_mem, new, o):
                         l_alive[o] = False
                     else:
                         bucket[b, kept] = o
                         kept += 1
                 bucket[b, kept] = new
                 kept += 1
-                l_job[new] = b
-                l_end[new] = end
-                l_used[new] = used
-                l_profit[new] = nprofit
-                l_parent[new] = lab
-                l_alive[new] = True
-                l_popped[new] = False
-                l_next[new] = -1
+                _store(new, b, end, used, nprofit, lab, l_job, l_end, l_used, l_profit, l_parent, l_alive,
+                       l_popped, l_next, head, tail)
                 if restrict >= 0 and kept > restrict:
                     worst = 0
                     for i in range(1, kept):
@@ -363,11 +350,6 @@ def label(
                 blen[b] = kept
                 if kept > longest:
                     longest = kept
-                if tail[end] < 0:
-                    head[end] = new
-                else:
-                    l_next[tail[end]] = new
-                tail[end] = new
                 cnt += 1
             lab = l_next[lab]
         t += 1
