@@ -1,4 +1,6 @@
-"""Input files: what the readers of CSV, requests, incidents, campaigns, roads and geodata say is wrong.
+"""Input files: what the readers of CSV, requests, incidents, campaigns and roads say is wrong.
+
+The geodata loader has its own module, :mod:`.geodata`.
 
 These reach the planner as errors (exit 2) or warnings while a run reads
 its files; each names the file, the row and the column as they are.
