@@ -55,4 +55,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "row {row}: request {id!r} is overdue (deadline {deadline}); it must be served this week "
         "(by {last_day})",
     ),
+    # campaigns
+    "note.campaign.outside": (
+        "kampagne {campaign}: {name} ({id}) ligger uden for politikredsen; udeladt",
+        "campaign {campaign}: {name} ({id}) lies outside the police district; left out",
+    ),
+    "note.campaign.overdue": (
+        "kampagne {campaign}: {name} ({id}) nåede ikke sin frist ({week}); planlægges nu",
+        "campaign {campaign}: {name} ({id}) missed its deadline ({week}); planned now",
+    ),
+    # a re-plan
+    "note.replanned": ("genplanlagt fra {start}", "re-planned from {start}"),
+    "note.replanned_after": (
+        "genplanlagt fra {start} efter: {disruptions}",
+        "re-planned from {start} after: {disruptions}",
+    ),
 }
