@@ -15,6 +15,7 @@ import numpy as np
 
 from mobilstation.demand.site import Site
 from mobilstation.errors import PlanFailed
+from mobilstation.i18n import t
 from mobilstation.optimize import explain as _explain
 from mobilstation.optimize.core.problem import Cover, Group, Job, Problem, RouteSpec
 from mobilstation.optimize.hours import fmt_hours
@@ -277,7 +278,7 @@ class _Building:
         covers, cover_max, failures = self._covers(jobs, site_jobs)
         if failures:
             failures += [f"bil-dag uden besætning: {u['reason']}" for u in self.unusable]
-            raise PlanFailed("Ugen kan ikke planlægges: krav kan ikke opfyldes", failures)
+            raise PlanFailed(t("error.plan_failed"), failures)
         # a mandatory site with a single possible day is simply required
         for c in covers:
             if c.name.startswith("anmodning") and len(c.jobs) == 1:
