@@ -172,6 +172,13 @@ def test_help_in_both_languages() -> None:
     assert "Plan the week" in english.output and "Commands" in english.output
     plan_help = runner.invoke(app, ["plan", "--help"], env={"COLUMNS": "200", i18n.ENV: "en"})
     assert "Solver time limit in seconds." in plan_help.output and "FIELD=VALUE" in plan_help.output
+    for label in ("<path>", "<float range>", "<int range>", "<str>", "<bool>"):
+        assert label in plan_help.output
+    dansk = runner.invoke(app, ["plan", "--help"], env={"COLUMNS": "200", i18n.ENV: ""})
+    for label in ("<sti>", "<tal i interval>", "<heltal i interval>", "<tekst>", "<ja/nej>", "FELT=VÆRDI"):
+        assert label in dansk.output
+    assert not re.search(r"<[^>]*\b(path|str|int|float|bool|range)\b", dansk.output)
+    assert "da|en" in danish.output  # a metavar, not a type: the same in either language
 
 
 def test_an_unknown_language_is_bad_input() -> None:
