@@ -300,7 +300,9 @@ def test_compare_two_shipped_variants(quick_plan: Any, tmp_path: Path) -> None:
 def test_compare_of_a_directory_without_a_plan(tmp_path: Path, quick_plan: Any) -> None:
     result = run("compare", quick_plan.out_dir, tmp_path)
     assert result.exit_code == 2
-    assert "no plan.json found" in result.output
+    assert "ingen plan.json (forventede resultatmappen fra 'mobilstation plan')" in result.output
+    english = run("compare", quick_plan.out_dir, tmp_path, "--lang", "en")
+    assert english.exit_code == 2 and "no plan.json found" in english.output
 
 
 # -- hotspots and sites ---------------------------------------------------------------------------

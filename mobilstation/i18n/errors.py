@@ -34,4 +34,59 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: {where} har {count} element(er), nummereret 0 til {last}",
         "{path}: {where} has {count} item(s), numbered 0 to {last}",
     ),
+    # a plan.json read back (publish, replan, maps, calendars)
+    "planfile.not_found": (
+        "{path}: ingen plan.json (forventede resultatmappen fra 'mobilstation plan')",
+        "{path}: no plan.json found (expected the output directory of 'mobilstation plan')",
+    ),
+    "planfile.invalid": (
+        "{path}: ikke en gyldig plan.json: {reason}",
+        "{path}: not a valid plan.json: {reason}",
+    ),
+    "planfile.no_polygon": (
+        "politikreds {district!r}: intet kommunepolygon for kode(r) {codes}, som planen nævner",
+        "district {district!r}: no municipality polygon for code(s) {codes} named in the plan",
+    ),
+    "planfile.unknown_stop": (
+        "plan: rute {route}: stop {seq} nævner et ukendt sted {site!r}",
+        "plan: route {route}: stop {seq} names unknown site {site!r}",
+    ),
+    "planfile.bad_hotspot": (
+        "plan: hotspots[{id}].geometry: ikke en gyldig GeoJSON-geometri: {reason}",
+        "plan: hotspots[{id}].geometry: not a valid GeoJSON geometry: {reason}",
+    ),
+    "planfile.unknown_municipality": (
+        "kommune {key!r}: ikke i denne plan (forventede en kode eller en af: {names})",
+        "municipality {key!r}: not in this plan (expected a code or one of: {names})",
+    ),
+    "planfile.unknown_place": (
+        "plan: rute {route}: en strækning nævner et ukendt sted {place!r}",
+        "plan: route {route}: leg refers to unknown place {place!r}",
+    ),
+    "planfile.other_week": (
+        "forrige plan: uge {previous}, men denne plan er uge {week} "
+        "(kalendere opdaterer kun den samme uges offentliggørelse)",
+        "previous plan: week {previous}, but this plan is week {week} "
+        "(calendars update only the same week's publication)",
+    ),
+    # pinned visits (the scenario's pinned, replan --pin)
+    "pin.several": (
+        "{where}: {key!r} passer på {count} steder; angiv ét id: {ids}",
+        "{where}: {key!r} names {count} sites; give one id: {ids}",
+    ),
+    "pin.did_you_mean": (" (mente du {names}?)", " (did you mean {names}?)"),
+    "pin.unknown": (
+        "{where}: intet muligt sted med id eller navn {key!r}{hint}",
+        "{where}: no candidate site with id or name {key!r}{hint}",
+    ),
+    "pin.twice": ("{where}: {name} er fastlagt to gange", "{where}: {name} is pinned twice"),
+    # the points of one week
+    "points.same_id": (
+        "sted-id {id!r} er også id for en station eller et udgangspunkt; id'er skal være entydige",
+        "site id {id!r} is also a station or depot id; ids must be unique",
+    ),
+    "simulate.ledger_url": (
+        "--ledger: flere seeds kræver hver sin SQLite-fil (en sti), ikke en databaseadresse",
+        "--ledger: several seeds need one SQLite file each (a path), not a database URL",
+    ),
 }
