@@ -168,10 +168,7 @@ def plan(
 
 def _rotation_failed(exc: PlanFailed) -> str:
     why = "; ".join(exc.violations[:3]) or str(exc)
-    return (
-        "rotation: ikke alle forfaldne byer kan besøges i ugen sammen med de øvrige krav "
-        f"({why}); de forfaldne byer er planlagt med fuld præmie i stedet for som krav"
-    )
+    return t("note.rotation.failed", why=why)
 
 
 # ---------------------------------------------------------------------------

@@ -503,25 +503,23 @@ def _refuse_unreachable_requests(cut: Sequence[_Candidate], district: District, 
     asked = [c for c in cut if c.kind == "request"]
     if asked:
         listed = "; ".join(
-            f"{c.meta.get('request_id')} ({c.name}, {_municipality_name(district, c.municipality_code)}, "
-            f"række {c.meta.get('row')})"
+            t(
+                "requests.unreachable_one",
+                id=c.meta.get("request_id"),
+                name=c.name,
+                municipality=_municipality_name(district, c.municipality_code),
+                row=c.meta.get("row"),
+            )
             for c in asked
         )
-        raise InputError(
-            f"{label}: ingen vej eller fast forbindelse (bro, tunnel, bilfærge) fører til "
-            f"anmodning(er) {listed}; "
-            "ret stedet, eller tilføj forbindelsen med links_file"
-        )
+        raise InputError(t("requests.unreachable", label=label, listed=listed))
 
 
 def _unreachable_note(cut: Sequence[_Candidate], district: District) -> str:
-    """One Danish note naming the left-out places by name and municipality."""
+    """One note naming the left-out places by name and municipality."""
     ordered = sorted(cut, key=lambda c: c.id)
     names = "; ".join(f"{c.name} ({_municipality_name(district, c.municipality_code)})" for c in ordered)
-    return (
-        f"{len(cut)} kandidatsted(er) er udeladt, fordi ingen vej eller fast forbindelse "
-        f"(bro, tunnel, bilfærge) fører dertil fra stationerne: {names}"
-    )
+    return t("note.unreachable_sites", count=len(cut), names=names)
 
 
 def _outlying_candidates(
