@@ -168,10 +168,7 @@ def plan(
 
 def _rotation_failed(exc: PlanFailed) -> str:
     why = "; ".join(exc.violations[:3]) or str(exc)
-    return (
-        "rotation: ikke alle forfaldne byer kan besøges i ugen sammen med de øvrige krav "
-        f"({why}); de forfaldne byer er planlagt med fuld præmie i stedet for som krav"
-    )
+    return t("note.rotation.failed", why=why)
 
 
 # ---------------------------------------------------------------------------
@@ -530,9 +527,12 @@ def hotspots(
     try:
         hp = HotspotParams.model_validate(dict(params or {}))
     except ValidationError as exc:
+        from mobilstation.scenario.field_errors import _message
+
         err = exc.errors()[0]
         field = ".".join(str(x) for x in err["loc"])
-        raise InputError(f"--{field.replace('_', '-')}: {err['msg']} (got {err.get('input')!r})") from None
+        message = _message(err, HotspotParams, err["loc"][-1] if err["loc"] else None)
+        raise InputError(f"--{field.replace('_', '-')}: {message}") from None
     report(progress, t("step.district"))
     d = load_district(int(district) if str(district).isdigit() else district)
     report(progress, t("step.incidents"))

@@ -192,7 +192,7 @@ def travel_points(resolved: ResolvedScenario, sites: Sequence[Site]) -> list[Poi
         if site.id in seen:
             from mobilstation.errors import InputError
 
-            raise InputError(f"site id {site.id!r} is also a station or depot id; ids must be unique")
+            raise InputError(t("points.same_id", id=site.id))
         add(site.id, site.lat, site.lon)
     return points
 

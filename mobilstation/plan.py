@@ -297,6 +297,7 @@ class PlanRecord(_Model):
     @classmethod
     def read(cls, path: str | Path) -> PlanRecord:
         from mobilstation.errors import InputError
+        from mobilstation.i18n import t
 
         p = Path(path)
         if p.is_dir():
@@ -304,8 +305,6 @@ class PlanRecord(_Model):
         try:
             return cls.from_json(p.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
-            raise InputError(
-                f"{p}: no plan.json found (expected the output directory of 'mobilstation plan')"
-            ) from exc
+            raise InputError(t("planfile.not_found", path=p)) from exc
         except ValueError as exc:
-            raise InputError(f"{p}: not a valid plan.json: {exc}") from exc
+            raise InputError(t("planfile.invalid", path=p, reason=exc)) from exc

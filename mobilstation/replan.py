@@ -159,9 +159,9 @@ def replan(
         stability = Weights.model_validate(spec.get("weights") or {}).stability
     if pins:
         spec["pinned"] = [*spec.get("pinned", []), *(_pin(p, start) for p in pins)]
-    notes: list[str] = [f"genplanlagt fra {start.isoformat()} efter: " + ", ".join(
-        f"{d.kind} {d.subject} {d.first}..{d.last}" for d in disruptions) if disruptions else
-        f"genplanlagt fra {start.isoformat()}"]  # fmt: skip
+    listed = ", ".join(f"{_OPTION[d.kind]} {d.subject} {d.first}..{d.last}" for d in disruptions)
+    first_note = t("note.replanned_after", start=start.isoformat(), disruptions=listed) if disruptions else ""
+    notes: list[str] = [first_note or t("note.replanned", start=start.isoformat())]
 
     # -- what happened before `start`: the published routes stay whole (drivable), their visits
     # locked; those the ledger records as cancelled did not happen

@@ -400,7 +400,7 @@ def simulate_seeds(
     from mobilstation.sweep import _dask_client
 
     if ledger is not None and "://" in ledger:
-        raise InputError("--ledger: several seeds need one SQLite file each (a path), not a database URL")
+        raise InputError(t("simulate.ledger_url"))
     out = Path(out_dir)
     jobs = []
     for seed in seeds:

@@ -69,7 +69,7 @@ from typing import TYPE_CHECKING, Any
 
 from mobilstation._io import atomic_write_bytes, atomic_write_text
 from mobilstation.errors import InputError, PlanFailed
-from mobilstation.i18n import t
+from mobilstation.i18n import language, t, using
 from mobilstation.plan import PlanRecord
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -447,18 +447,27 @@ def plan_kpis(record: PlanRecord) -> dict[str, Any]:
 
 def _failure_message(exc: BaseException) -> str:
     if isinstance(exc, PlanFailed):
-        head = exc.args[0] if exc.args else "no feasible plan"
+        head = exc.args[0] if exc.args else t("error.plan_failed")
         return "; ".join([str(head), *exc.violations]) if exc.violations else str(head)
     return f"{type(exc).__name__}: {exc}"
 
 
-def _plan_combination(scenario_path: str, overrides: dict[str, Any], run_dir: str, maps: bool | None) -> dict:
+def _plan_combination(
+    scenario_path: str, overrides: dict[str, Any], run_dir: str, maps: bool | None, lang: str | None = None
+) -> dict:
     """Plan one combination and save it to ``run_dir``; return status, message, seconds and KPIs.
 
     The KPIs are read back from the saved ``plan.json``, so the row is what
     is on disk. A failure removes any earlier run directory of the same id
-    (a stale plan must not look current).
+    (a stale plan must not look current). ``lang``: the language of the run
+    that submitted the task (a worker is another process, which does not
+    know the ``--lang`` of the command line); None: the worker's own.
     """
+    with using(lang):
+        return _plan_one(scenario_path, overrides, run_dir, maps)
+
+
+def _plan_one(scenario_path: str, overrides: dict[str, Any], run_dir: str, maps: bool | None) -> dict:
     from mobilstation import api
 
     t0 = time.perf_counter()
@@ -743,6 +752,7 @@ def run_sweep(
                     c.overrides,
                     str((runs / c.id).resolve()),
                     maps,
+                    language(),
                     key=f"mobilstation-sweep-{c.id}-{os.getpid()}-{time.time_ns()}",
                     pure=False,
                 )

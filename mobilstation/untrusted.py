@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import re
 
+from mobilstation.i18n import t
+
 FORMULA_TRIGGERS = frozenset("=+-@\t\r\n\x00\uff1d\uff0b\uff0d\uff20")
 """First characters that make a spreadsheet evaluate a cell (ASCII and full-width forms)."""
 
@@ -43,6 +45,9 @@ DISPLAY_LIMIT = 500
 """Longest text shown in a cell, attribute or label (characters); plan.json keeps the rest."""
 
 SHORTENED_MARK = " … [forkortet]"
+"""The mark of a shortened text in the outputs (the files are Danish whatever the run's language)."""
+
+_ID_LIMIT = 200  # longest id (characters)
 
 # C0 and C1 control characters (tab, line feed and carriage return are handled as white space).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -79,17 +84,17 @@ def is_formula_like(value: object) -> bool:
 
 
 def text_problems(text: str, limit: int = DISPLAY_LIMIT) -> list[str]:
-    """What :func:`display_text` would change in ``text``, in words (empty when nothing).
+    """What :func:`display_text` would change in ``text``, in the run's words (empty when nothing).
 
-    E.g. ``["control characters", "1048576 characters (shown shortened to 500)"]``.
+    E.g. ``["control characters", "1048576 characters (shown shortened to 500)"]`` in English.
     """
     out: list[str] = []
     if _CONTROL.search(text):
-        out.append("control characters")
+        out.append(t("text.control"))
     if _BIDI.search(text):
-        out.append("bidirectional text controls")
+        out.append(t("text.bidi"))
     if len(text) > limit:
-        out.append(f"{len(text)} characters (shown shortened to {limit})")
+        out.append(t("text.long", length=len(text), limit=limit))
     return out
 
 
@@ -101,9 +106,9 @@ def id_problem(text: str) -> str | None:
     would reach the terminal as escape sequences.
     """
     if _CONTROL.search(text) or _BREAKS.search(text) or _BIDI.search(text):
-        return "contains control characters or line breaks (expected plain text)"
-    if len(text) > 200:
-        return f"is {len(text)} characters long (expected at most 200)"
+        return t("text.id_control")
+    if len(text) > _ID_LIMIT:
+        return t("text.id_long", length=len(text), limit=_ID_LIMIT)
     return None
 
 

@@ -411,7 +411,7 @@ def _reaches(shortfall: str, visits: int) -> bool:
     """A declared visit shortfall ("... højst N muligt ...") holds the N visits it says are possible."""
     import re
 
-    m = re.search(r"(\d+) besøg krævet, højst (\d+) muligt", shortfall)
+    m = re.search(r"(\d+) (?:besøg krævet, højst|visits required, at most) (\d+)", shortfall)
     return m is None or visits >= int(m.group(2))
 
 

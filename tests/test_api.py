@@ -12,7 +12,7 @@ import folium
 import pytest
 from fixtures.small_plan import small_plan
 
-from mobilstation import api
+from mobilstation import api, i18n
 from mobilstation.scenario import loading
 from mobilstation.errors import InputError
 from mobilstation.plan import PlanRecord
@@ -181,7 +181,7 @@ def test_plan_save_writes_the_cli_outputs(quick_plan: Any, tmp_path: Path) -> No
 
 
 def test_plan_load_of_a_directory_without_a_plan(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"no plan\.json found"):
+    with pytest.raises(InputError, match=r"ingen plan\.json"):
         api.Plan.load(tmp_path)
 
 
@@ -205,7 +205,14 @@ def test_plan_refuses_overrides_for_a_resolved_scenario() -> None:
 
 
 def test_hotspot_parameters_are_checked() -> None:
-    with pytest.raises(InputError, match=r"--cell-m: .*greater than or equal to 25"):
+    with pytest.raises(InputError, match=r"--cell-m: skal være større end eller lig med 25 \(fik 5\)"):
+        api.hotspots(
+            ROOT / "geodata" / "nordjylland_incidents_synthetic.csv",
+            1,
+            params={"cell_m": 5},
+            as_of="2026-11-29",
+        )
+    with i18n.using("en"), pytest.raises(InputError, match=r"--cell-m: .*greater than or equal to 25"):
         api.hotspots(
             ROOT / "geodata" / "nordjylland_incidents_synthetic.csv",
             1,

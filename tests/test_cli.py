@@ -197,6 +197,11 @@ def test_impossible_quota_exits_1_with_the_explanation(tmp_path: Path) -> None:
     assert re.search(r"kvote Læsø: 3 besøg krævet, højst \d+ mulig", result.output)
     assert "Traceback" not in result.output
     assert not out.exists()
+    quota = ["--set", "quotas.Læsø.min_visits=3"]
+    english = run("plan", QUICK, "--out", out, "--work-limit", "50", "--quiet", *quota, "--lang", "en")
+    assert english.exit_code == 1, english.output
+    assert "The week cannot be planned: requirements cannot be met" in english.output
+    assert re.search(r"quota Læsø: 3 visits required, at most \d+ possible in the week", english.output)
 
 
 # -- validate ---------------------------------------------------------------------------------
@@ -300,7 +305,9 @@ def test_compare_two_shipped_variants(quick_plan: Any, tmp_path: Path) -> None:
 def test_compare_of_a_directory_without_a_plan(tmp_path: Path, quick_plan: Any) -> None:
     result = run("compare", quick_plan.out_dir, tmp_path)
     assert result.exit_code == 2
-    assert "no plan.json found" in result.output
+    assert "ingen plan.json (forventede resultatmappen fra 'mobilstation plan')" in result.output
+    english = run("compare", quick_plan.out_dir, tmp_path, "--lang", "en")
+    assert english.exit_code == 2 and "no plan.json found" in english.output
 
 
 # -- hotspots and sites ---------------------------------------------------------------------------

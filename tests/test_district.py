@@ -18,6 +18,7 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import Point, shape
 
+from mobilstation import i18n
 from mobilstation.errors import GeodataError, InputError
 from mobilstation.geo import (
     District,
@@ -265,25 +266,36 @@ def test_projection_round_trip_and_distance() -> None:
 
 
 def test_unknown_district_names_the_valid_ones() -> None:
-    with pytest.raises(GeodataError, match="did you mean 'Nordjyllands Politi'") as err:
+    with pytest.raises(GeodataError, match="mente du 'Nordjyllands Politi'") as err:
         load_district("Nordjyland Politi")
     assert "Fyns Politi" in str(err.value) and isinstance(err.value, InputError)
-    with pytest.raises(GeodataError, match="ambiguous"):
+    with pytest.raises(GeodataError, match="er tvetydig"):
         load_district("Midt")
-    with pytest.raises(GeodataError, match="number 99"):
+    with pytest.raises(GeodataError, match="ingen politikreds med nummer 99"):
         load_district(99)
+    with i18n.using("en"):
+        with pytest.raises(GeodataError, match="did you mean 'Nordjyllands Politi'"):
+            load_district("Nordjyland Politi")
+        with pytest.raises(GeodataError, match="ambiguous"):
+            load_district("Midt")
+        with pytest.raises(GeodataError, match="number 99"):
+            load_district(99)
 
 
 def test_missing_file_is_named(geodata_copy: Path) -> None:
     (geodata_copy / "links.csv").unlink()
-    with pytest.raises(GeodataError, match=r"links\.csv: file not found \(expected CSV of bridges"):
+    with pytest.raises(GeodataError, match=r"links\.csv: filen findes ikke \(forventede CSV med broer"):
+        load_district(1, data_dir=geodata_copy)
+    with i18n.using("en"), pytest.raises(GeodataError, match=r"links\.csv: file not found \(expected CSV of"):
         load_district(1, data_dir=geodata_copy)
 
 
 def test_corrupt_geojson_is_named(geodata_copy: Path) -> None:
     path = geodata_copy / "denmark_kommuner.geojson"
     path.write_text(path.read_text(encoding="utf-8")[:5000], encoding="utf-8")
-    with pytest.raises(GeodataError, match=r"denmark_kommuner\.geojson: not valid JSON"):
+    with pytest.raises(GeodataError, match=r"denmark_kommuner\.geojson: ikke gyldig JSON \(linje \d+"):
+        load_district(1, data_dir=geodata_copy)
+    with i18n.using("en"), pytest.raises(GeodataError, match=r"denmark_kommuner\.geojson: not valid JSON"):
         load_district(1, data_dir=geodata_copy)
 
 
@@ -291,6 +303,10 @@ def test_corrupt_csv_names_file_line_and_field(geodata_copy: Path) -> None:
     path = geodata_copy / "denmark_towns.csv"
     _replace_line(path, 3, "2610802,Valby,fifty-five,12.51388,46161,0101,11,København,within,,17")
     with pytest.raises(
+        GeodataError, match=r"denmark_towns\.csv: linje 3: feltet 'lat' = 'fifty-five' er ikke et tal"
+    ):
+        load_district(1, data_dir=geodata_copy)
+    with i18n.using("en"), pytest.raises(
         GeodataError, match=r"denmark_towns\.csv: line 3: field 'lat' = 'fifty-five' is not a number"
     ):
         load_district(1, data_dir=geodata_copy)
@@ -304,8 +320,8 @@ def test_station_outside_every_municipality_is_named(geodata_copy: Path) -> None
     with pytest.raises(GeodataError) as err:
         load_district(1, data_dir=geodata_copy)
     msg = str(err.value)
-    assert "nordjylland_police_stations.csv" in msg and f"line {line}" in msg
-    assert "station 'laesoe'" in msg and "outside every municipality" in msg
+    assert "nordjylland_police_stations.csv" in msg and f"linje {line}" in msg
+    assert "station 'laesoe'" in msg and "uden for alle kommuner" in msg
 
 
 def test_link_end_in_the_sea_is_named(geodata_copy: Path) -> None:
@@ -313,7 +329,11 @@ def test_link_end_in_the_sea_is_named(geodata_copy: Path) -> None:
     with open(path, "a", encoding="utf-8") as fh:
         fh.write("sea,Sea ferry,ferry,Nowhere,57.0,12.0,Aalborg,57.048,9.9187,10,0,08:00 12:30,,0,test\n")
     n = len(path.read_text(encoding="utf-8").splitlines())
-    with pytest.raises(GeodataError, match=rf"links\.csv: line {n}: end a 'Nowhere' .* is not on land"):
+    danish = rf"links\.csv: linje {n}: ende a 'Nowhere' .* ligger ikke på land"
+    with pytest.raises(GeodataError, match=danish):
+        load_district(1, data_dir=geodata_copy)
+    english = rf"links\.csv: line {n}: end a 'Nowhere' .* is not on land"
+    with i18n.using("en"), pytest.raises(GeodataError, match=english):
         load_district(1, data_dir=geodata_copy)
 
 
@@ -330,7 +350,7 @@ def test_timetable_and_cache_invalidation(geodata_copy: Path) -> None:
     assert ferry.departures_a == (7 * 60 + 50, 11 * 60 + 30)
     assert ferry.departures_b == (6 * 60, 9 * 60 + 40)
     path.write_text(text.replace("07:50 11:30", "7.50"), encoding="utf-8")
-    with pytest.raises(GeodataError, match=r"departures_a': '7\.50' is not a time HH:MM"):
+    with pytest.raises(GeodataError, match=r"departures_a': '7\.50' er ikke et klokkeslæt TT:MM"):
         load_district(1, data_dir=geodata_copy)
 
 
@@ -339,6 +359,6 @@ def test_town_with_wrong_komkode_is_named(geodata_copy: Path) -> None:
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("true,0825,", "true,0851,"), encoding="utf-8")  # Østerby Havn "in Aalborg"
     with pytest.raises(
-        GeodataError, match=r"extra_places\.csv: line 4: place 'Østerby Havn' .* lies in 0825 Læsø"
+        GeodataError, match=r"extra_places\.csv: linje 4: sted 'Østerby Havn' .* ligger i 0825 Læsø"
     ):
         load_district(1, data_dir=geodata_copy)

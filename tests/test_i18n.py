@@ -172,6 +172,13 @@ def test_help_in_both_languages() -> None:
     assert "Plan the week" in english.output and "Commands" in english.output
     plan_help = runner.invoke(app, ["plan", "--help"], env={"COLUMNS": "200", i18n.ENV: "en"})
     assert "Solver time limit in seconds." in plan_help.output and "FIELD=VALUE" in plan_help.output
+    for label in ("<path>", "<float range>", "<int range>", "<str>", "<bool>"):
+        assert label in plan_help.output
+    dansk = runner.invoke(app, ["plan", "--help"], env={"COLUMNS": "200", i18n.ENV: ""})
+    for label in ("<sti>", "<tal i interval>", "<heltal i interval>", "<tekst>", "<ja/nej>", "FELT=VÆRDI"):
+        assert label in dansk.output
+    assert not re.search(r"<[^>]*\b(path|str|int|float|bool|range)\b", dansk.output)
+    assert "da|en" in danish.output  # a metavar, not a type: the same in either language
 
 
 def test_an_unknown_language_is_bad_input() -> None:
@@ -270,3 +277,39 @@ def test_a_bad_requests_file_is_danish_by_default_and_english_on_request(tmp_pat
     assert "row 1: type: unknown request type 'speed_trap'" in english
     assert "row 2: lat/lon" in english and "swapped" in english
     assert "række" not in english
+
+
+def test_a_bad_geodata_file_is_danish_by_default_and_english_on_request(tmp_path: Path) -> None:
+    """A planner's stations file is read like the embedded geodata: file, line and field named."""
+    (tmp_path / "stationer.csv").write_text(
+        "id,name,address,komkode,lat,lon,kind,town,source\n"
+        "ny-station,Ny station,,0851,nord,9.92,lokalpoliti,Aalborg,test\n"
+        "Ny station 2,Ny station 2,,851x,57.05,9.92,lokalpoliti,Aalborg,test\n",
+        encoding="utf-8",
+    )
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(f"include: {QUICK}\nstations_file: stationer.csv\n", encoding="utf-8")
+    danish = _validate(scenario).output
+    assert "stationer.csv: 2 fejl:" in danish
+    assert "linje 2: feltet 'lat' = 'nord' er ikke et tal" in danish
+    assert "linje 3: feltet 'komkode' = '851x' er ikke en kommunekode (4 cifre)" in danish
+    assert english_in(danish) == []
+    english = _validate(scenario, "--lang", "en").output
+    assert "stationer.csv: 2 problems:" in english
+    assert "line 2: field 'lat' = 'nord' is not a number" in english
+    assert "line 3: field 'komkode' = '851x' is not a municipality code (4 digits)" in english
+    assert "linje" not in english
+
+
+def test_a_missing_geodata_file_is_danish_by_default_and_english_on_request(tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "geodata"
+    shutil.copytree(ROOT / "geodata", data, ignore=shutil.ignore_patterns("*.md", "links.csv"))
+    env = {"COLUMNS": "200", "MOBILSTATION_GEODATA": str(data)}
+    danish = CliRunner().invoke(app, ["validate", str(QUICK)], env=env)
+    assert danish.exit_code == 2, danish.output
+    assert "links.csv: filen findes ikke (forventede CSV med broer, tunneler og færger" in danish.output
+    assert english_in(danish.output) == []
+    english = CliRunner().invoke(app, ["validate", str(QUICK), "--lang", "en"], env=env)
+    assert english.exit_code == 2 and "links.csv: file not found (expected CSV of bridges" in english.output

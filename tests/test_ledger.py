@@ -142,6 +142,11 @@ def test_next_week_rotates_and_never_replans_a_served_request(tmp_path: Path, we
     }
     in_50 = {s.meta.get("request_id") for s in b.sites if "request_id" in s.meta}
     assert served_49 and not served_49 & in_50
+    # the run says why, and what the requests file said of them (overdue, a promise) no longer holds
+    said = result.output.replace("\n", " ")
+    assert "udført ifølge ledgeren; planlægges ikke igen" in said
+    assert not [rid for rid in served_49 if f"anmodning {rid!r}" in said]
+    assert "hviler i denne uge (score 0)" in said
     towns_a = {st.site_id for r in a.routes for st in r.stops if a.site(st.site_id).kind == "town"}
     towns_b = {st.site_id for r in b.routes for st in r.stops if b.site(st.site_id).kind == "town"}
     # last week's towns rest this week (rotation.min_weeks_between_visits: 2); the others are due
@@ -221,6 +226,9 @@ def test_import_is_all_or_nothing(tmp_path: Path) -> None:
     result = run("ledger", "import", bad, "--ledger", ledger, "--scenario", QUICK_SCENARIO)
     assert result.exit_code == 2
     assert "række 1" in result.output and "town:nowhere" in result.output and "række 2" in result.output
+    assert "bad.csv: 3 fejl; intet er importeret" in result.output
+    english = run("ledger", "import", bad, "--ledger", ledger, "--scenario", QUICK_SCENARIO, "--lang", "en")
+    assert english.exit_code == 2 and "bad.csv: 3 problem(s); nothing imported" in english.output
     with open_ledger(ledger) as book:
         assert book.visits() == []
 

@@ -24,6 +24,7 @@ from shapely.geometry import Point, box
 from shapely.ops import unary_union
 
 import mobilstation.outputs.write as write_module
+from mobilstation import i18n
 from mobilstation.errors import InputError
 from mobilstation.geo.model import District, Municipality
 from mobilstation.outputs import write_outputs
@@ -547,11 +548,13 @@ def test_plan_without_routes_still_writes(plan: PlanRecord, tmp_path: Path) -> N
 
 
 def test_read_plan_names_the_file_on_bad_input(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"nope.*no plan.json found"):
+    with pytest.raises(InputError, match=r"nope.*ingen plan.json"):
+        read_plan(tmp_path / "nope" / "plan.json")
+    with i18n.using("en"), pytest.raises(InputError, match=r"nope.*no plan.json found"):
         read_plan(tmp_path / "nope" / "plan.json")
     bad = tmp_path / "plan.json"
     bad.write_text('{"schema_version": "1", "generated_at": 5}', encoding="utf-8")
-    with pytest.raises(InputError, match=r"plan.json: not a valid plan.json"):
+    with pytest.raises(InputError, match=r"plan.json: ikke en gyldig plan.json"):
         read_plan(tmp_path)
 
 

@@ -327,3 +327,19 @@ def test_the_stability_prize_is_the_scenarios_weight(replanned: Path) -> None:
     prizes = {s.breakdown["stability"] for s in plan.sites if "stability" in s.breakdown}
     weight = Weights.model_validate(plan.scenario.spec.get("weights") or {}).stability
     assert weight == 3.0 and prizes and max(prizes) == weight and prizes <= {weight, weight / 2}
+
+
+def test_a_soft_pin_on_a_place_no_longer_planned_is_reported() -> None:
+    """A kept visit to a place a closed link cut off is cancelled with a note (in the run's language)."""
+    from types import SimpleNamespace
+
+    from mobilstation import i18n
+    from mobilstation.demand.pins import apply_pins
+
+    pin = SimpleNamespace(site="gone", date=date(2026, 12, 3), time="10:00", vehicle="bil1", soft=True)
+    report: list[str] = []
+    assert apply_pins([], [pin], report=report) == []
+    assert report == ["gone: kan ikke længere nås; det offentliggjorte besøg 2026-12-03 aflyses"]
+    with i18n.using("en"):
+        apply_pins([], [pin], report=report)
+    assert report[1] == "gone: can no longer be reached; the published visit on 2026-12-03 is cancelled"

@@ -421,6 +421,11 @@ def test_read_history(tmp_path: Path) -> None:
     p.write_text("site_id,last_visit\na,31-11-2026\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"row 2: last_visit: expected an ISO date like 2026-12-01"):
         read_history(p)
+    with i18n.using("da"), pytest.raises(InputError, match=r"række 2: last_visit: forventede en ISO-dato"):
+        read_history(p)
+    p.write_text("site_id,last\na,2026-11-30\n", encoding="utf-8")
+    with i18n.using("da"), pytest.raises(InputError, match=r"h.csv: mangler kolonne\(r\) last_visit"):
+        read_history(p)
 
 
 # -- resolution against the district -------------------------------------------------

@@ -21,6 +21,7 @@ import yaml
 from plan_checker import plan_violations
 from typer.testing import CliRunner
 
+from mobilstation import i18n
 from mobilstation.errors import InputError
 from mobilstation.plan import PlanRecord
 from mobilstation.scenario import load_scenario, resolve
@@ -288,12 +289,20 @@ def test_sweep_on_local_dask_cluster_then_resume(tmp_path: Path) -> None:
 
 
 def test_sweep_on_an_existing_scheduler(tmp_path: Path) -> None:
-    """``--scheduler ADDRESS``: the plans run on the cluster behind it, with the same results."""
+    """``--scheduler ADDRESS``: the plans run on the cluster behind it, with the same results.
+
+    The workers write their messages in the language of the run that sent them the plans
+    (``--lang en`` here), not in their own default.
+    """
     from distributed import LocalCluster
 
-    grid = {"weights.burglary": [3.0], "n_vehicles": [1], "fixed": GRID["fixed"]}
+    grid = {"weights.burglary": [3.0], "n_vehicles": [1], "quotas.Læsø.min_visits": LAESOE_VISITS}
+    grid["fixed"] = GRID["fixed"]
     out = tmp_path / "sweep"
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        i18n.using("en"),
+    ):
         frame = run_sweep(
             QUICK,
             _write_grid(tmp_path / "grid.yaml", grid),
@@ -301,7 +310,8 @@ def test_sweep_on_an_existing_scheduler(tmp_path: Path) -> None:
             scheduler=cluster.scheduler_address,
             maps=False,
         )
-    assert list(frame["status"]) == ["ok"]
+    assert list(frame["status"]) == ["ok", "infeasible"]
+    assert frame["message"].iloc[1].startswith("The week cannot be planned: requirements cannot be met")
     _check_row_against_disk(frame.iloc[0], out, grid)
 
 

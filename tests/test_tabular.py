@@ -84,11 +84,15 @@ def test_numbers_are_never_neutralised() -> None:
 def test_display_text_cleans_controls_bidi_and_length() -> None:
     evil = "navn\x00\x07 med\u202egnp.exe\nlinje 2\x1b[31m"
     assert display_text(evil) == "navn medgnp.exe linje 2[31m"
-    assert set(text_problems(evil)) == {"control characters", "bidirectional text controls"}
+    assert set(text_problems(evil)) == {"kontroltegn", "tegn, der styrer skriveretningen"}
+    with i18n.using("en"):
+        assert set(text_problems(evil)) == {"control characters", "bidirectional text controls"}
     long = "ø" * 1_000_000
     shown = display_text(long)
     assert isinstance(shown, str) and len(shown) == 500 and shown.endswith("[forkortet]")
-    assert text_problems(long) == ["1000000 characters (shown shortened to 500)"]
+    assert text_problems(long) == ["1000000 tegn (vist forkortet til 500)"]
+    with i18n.using("en"):
+        assert text_problems(long) == ["1000000 characters (shown shortened to 500)"]
     assert text_problems("Østergade i morgentrafikken") == []
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from mobilstation.i18n import t
+
 _HHMM = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 
 
@@ -12,10 +14,10 @@ def parse_hhmm(text: str) -> int:
     """``"09:30"`` -> 570 (minutes since local midnight); ``"24:00"`` -> 1440."""
     m = _HHMM.match(text)
     if not m:
-        raise ValueError(f"expected a time like '09:30', got {text!r}")
+        raise ValueError(t("value.time", got=repr(text)))
     h, mi = int(m.group(1)), int(m.group(2))
     if mi >= 60 or h > 24 or (h == 24 and mi):
-        raise ValueError(f"expected a time between 00:00 and 24:00, got {text!r}")
+        raise ValueError(t("value.clock_range", got=repr(text)))
     return h * 60 + mi
 
 
@@ -24,16 +26,16 @@ def parse_window(value: Any) -> tuple[int, int]:
     if isinstance(value, str):
         parts = value.replace("\u2013", "-").split("-")  # accept an en dash from a word processor
         if len(parts) != 2:
-            raise ValueError(f"expected a window like '09:00-17:00', got {value!r}")
+            raise ValueError(t("value.window", got=repr(value)))
         open_, close = parse_hhmm(parts[0]), parse_hhmm(parts[1])
     elif isinstance(value, list | tuple) and len(value) == 2:
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-            raise ValueError(f"expected [open, close] as whole minutes since midnight, got {value!r}")
+            raise ValueError(t("value.window_minutes", got=repr(value)))
         open_, close = int(value[0]), int(value[1])
     else:
-        raise ValueError(f"expected 'HH:MM-HH:MM' or [open, close] minutes, got {value!r}")
+        raise ValueError(t("value.window_form", got=repr(value)))
     if not 0 <= open_ <= close <= 1440:
-        raise ValueError(f"window {value!r}: expected 0 <= open <= close <= 1440 minutes (00:00-24:00)")
+        raise ValueError(t("value.window_range", got=repr(value)))
     return open_, close
 
 

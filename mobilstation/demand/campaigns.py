@@ -39,6 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from mobilstation.demand._windows import parse_window
 from mobilstation.demand.site import Site
 from mobilstation.errors import InputError
+from mobilstation.i18n import t
 
 __all__ = ["CampaignSpec", "CampaignTarget", "HotspotTrigger", "campaign_sites", "read_targets", "target_site_id"]
 
@@ -78,7 +79,7 @@ class CampaignSpec(BaseModel):
     @classmethod
     def _slug(cls, v: str) -> str:
         if not _SLUG.match(v):
-            raise ValueError(f"expected lower-case letters, digits and '-', e.g. 'butikker-hjoerring', got {v!r}")
+            raise ValueError(t("campaign.slug", got=repr(v)))
         return v
 
     @field_validator("start_week", "deadline_week")
@@ -88,8 +89,11 @@ class CampaignSpec(BaseModel):
             return v
         m = _ISO_WEEK.match(v.strip())
         if not m:
-            raise ValueError(f"expected an ISO week like '2027-W04', got {v!r}")
-        date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+            raise ValueError(t("campaign.week", got=repr(v)))
+        try:
+            date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+        except ValueError:
+            raise ValueError(t("schema.no_week", year=m.group(1), week=m.group(2))) from None
         return v.strip()
 
     @field_validator("window")
@@ -101,9 +105,9 @@ class CampaignSpec(BaseModel):
     @model_validator(mode="after")
     def _source(self) -> CampaignSpec:
         if (self.targets is None) == (self.trigger is None):
-            raise ValueError("expected exactly one of 'targets' (a file) or 'trigger' (hotspots)")
+            raise ValueError(t("campaign.one_source"))
         if self.targets is not None and self.deadline_week is None:
-            raise ValueError("a campaign with a targets file needs a 'deadline_week'")
+            raise ValueError(t("campaign.no_deadline"))
         return self
 
 
@@ -133,7 +137,6 @@ def _monday(iso_week: str) -> date:
 
 def read_targets(path: str | Path) -> list[CampaignTarget]:
     """The targets file of a campaign (all or nothing; every bad row listed)."""
-    from mobilstation.i18n import t
     from mobilstation.tabular import parse_number, read_table
 
     table = read_table(
@@ -251,7 +254,7 @@ def campaign_sites(
         finished = set(done.get(spec.id, ()))
         deadline_week = spec.deadline_week
         start = _monday(spec.start_week) if spec.start_week else None
-        left = [t for t in items if ascii_id(t.id) not in finished]
+        left = [target for target in items if ascii_id(target.id) not in finished]
         progress[spec.id] = {
             "name": spec.name,
             "total": len(items) if spec.targets is not None else len(items) + len(finished),
@@ -260,22 +263,23 @@ def campaign_sites(
             "synthetic": spec.synthetic,
         }
         window = parse_window(spec.window)
-        for t in left:
-            due_week = t.deadline_week or deadline_week
+        for target in left:
+            due_week = target.deadline_week or deadline_week
             due = _monday(due_week) if due_week else None
-            code = municipality_of(t.lon, t.lat)
+            code = municipality_of(target.lon, target.lat)
+            named = {"campaign": spec.name, "name": target.name, "id": target.id}
             if code is None:
-                notes.append(f"kampagne {spec.name}: {t.name} ({t.id}) ligger uden for politikredsen; udeladt")
+                notes.append(t("note.campaign.outside", **named))
                 continue
             if due is not None and due < monday:
-                notes.append(f"kampagne {spec.name}: {t.name} ({t.id}) nåede ikke sin frist ({due_week}); planlægges nu")
+                notes.append(t("note.campaign.overdue", week=due_week, **named))
             if due is not None and start is not None and due > start:
                 elapsed = min(1.0, max(0.0, (monday - start).days / (due - start).days))
             elif due is not None:
                 elapsed = 1.0 if monday >= due else max(0.0, 1.0 - (due - monday).days / 56)
             else:
                 elapsed = 0.0
-            w = t.window or window
+            w = target.window or window
             last = dates[-1]
             deadline = None
             mandatory = due is not None and monday >= due
@@ -283,12 +287,12 @@ def campaign_sites(
                 deadline = last
             sites.append(
                 Site(
-                    id=target_site_id(spec.id, t.id),
-                    name=f"{spec.name}: {t.name}",
+                    id=target_site_id(spec.id, target.id),
+                    name=f"{spec.name}: {target.name}",
                     kind="request",
                     municipality_code=code,
-                    lat=round(t.lat, 6),
-                    lon=round(t.lon, 6),
+                    lat=round(target.lat, 6),
+                    lon=round(target.lon, 6),
                     service_min=spec.service_min,
                     windows=((w[0], max(w[0], w[1] - spec.service_min)),),
                     score=round(spec.prize * (1 + elapsed), 6),
@@ -296,11 +300,11 @@ def campaign_sites(
                     weekly_max=1,
                     mandatory=mandatory,
                     deadline=deadline,
-                    synthetic=spec.synthetic or t.synthetic,
+                    synthetic=spec.synthetic or target.synthetic,
                     meta={
                         "campaign": spec.id,
                         "campaign_name": spec.name,
-                        "target_id": ascii_id(t.id),
+                        "target_id": ascii_id(target.id),
                         "deadline_week": due_week,
                         "note": f"{spec.name}, frist {due_week}" if due_week else spec.name,
                     },

@@ -35,10 +35,11 @@ def find_site(sites: Sequence[Site], key: str, where: str) -> Site:
     if len(named) == 1:
         return named[0]
     if len(named) > 1:
-        raise InputError(f"{where}: {key!r} names {len(named)} sites; give one id: {', '.join(s.id for s in named)}")
+        ids = ", ".join(s.id for s in named)
+        raise InputError(t("pin.several", where=where, key=key, count=len(named), ids=ids))
     close = difflib.get_close_matches(key, [s.name for s in sites], n=3, cutoff=0.6)
-    hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
-    raise InputError(f"{where}: no candidate site with id or name {key!r}{hint}")
+    hint = t("pin.did_you_mean", names=f" {t('word.or')} ".join(repr(c) for c in close)) if close else ""
+    raise InputError(t("pin.unknown", where=where, key=key, hint=hint))
 
 
 def apply_pins(
@@ -59,11 +60,11 @@ def apply_pins(
             continue
         site = find_site(list(by_id.values()), pin.site, f"{where}.site")
         if site.meta.get("pinned"):
-            raise InputError(f"{where}.site: {site.name} is pinned twice")
+            raise InputError(t("pin.twice", where=f"{where}.site", name=site.name))
         windows = site.windows
         if pin.time is not None:
-            t = parse_hhmm(pin.time)
-            windows = ((t, t),)
+            minute = parse_hhmm(pin.time)
+            windows = ((minute, minute),)
         meta = {
             **site.meta,
             "pinned": {"date": pin.date.isoformat(), "time": pin.time, "vehicle": pin.vehicle},

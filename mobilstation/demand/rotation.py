@@ -42,6 +42,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from mobilstation.demand.site import Site, SiteKind
+from mobilstation.i18n import t
 
 __all__ = ["RotationRule", "apply_rotation", "merged_history", "weeks_waited"]
 
@@ -112,10 +113,8 @@ def apply_rotation(
         if made:
             left = site.weekly_max - made
             if left <= 0:
-                notes.append(
-                    f"{site.name} ({site.id}): har allerede fået {made} besøg i ugen "
-                    f"(højst {site.weekly_max}); ikke kandidat igen"
-                )
+                said = {"name": site.name, "id": site.id, "made": made, "most": site.weekly_max}
+                notes.append(t("note.rotation.made", **said))
                 continue
             changes["weekly_max"] = left
             meta["made_this_week"] = made
@@ -145,9 +144,7 @@ def apply_rotation(
             site = replace(site, meta=meta, **changes)
         out.append(site)
     if resting:
-        notes.append(
-            f"rotation: {len(resting)} sted(er) besøgt for nylig hviler i denne uge (score 0) "
-            f"(rotation.min_weeks_between_visits = {rule.min_weeks_between_visits if rule else 0}): "
-            + ", ".join(sorted(resting))
-        )
+        weeks = rule.min_weeks_between_visits if rule else 0
+        names = ", ".join(sorted(resting))
+        notes.append(t("note.rotation.resting", count=len(resting), weeks=weeks, names=names))
     return out, notes

@@ -41,6 +41,7 @@ from mobilstation.demand.requests import Request
 from mobilstation.demand.scoring import ScoreInputs, Weights, score_sites
 from mobilstation.demand.site import SITE_KINDS, Site
 from mobilstation.geo.model import District, Town
+from mobilstation.i18n import t
 from mobilstation.travel.base import Point, TravelModel
 
 
@@ -48,7 +49,7 @@ def _windows(value: Any) -> Any:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list | tuple):
-        raise ValueError(f"expected a list of windows ('HH:MM-HH:MM' or [open, close]), got {value!r}")
+        raise ValueError(t("value.windows", got=repr(value)))
     if len(value) == 2 and all(isinstance(v, int) for v in value):
         value = [value]  # one [open, close] pair
     return [parse_window(v) for v in value]
@@ -79,7 +80,7 @@ class KindSettings(BaseModel):
     @classmethod
     def _non_empty(cls, v: list[tuple[int, int]]) -> list[tuple[int, int]]:
         if not v:
-            raise ValueError("at least one window is required")
+            raise ValueError(t("value.windows_empty"))
         return sorted(v)
 
     @field_validator("days")
@@ -87,7 +88,7 @@ class KindSettings(BaseModel):
     def _weekdays(cls, v: list[int]) -> list[int]:
         bad = [d for d in v if not 1 <= d <= 7]
         if bad:
-            raise ValueError(f"days are ISO weekdays 1 (Monday) .. 7 (Sunday), got {bad}")
+            raise ValueError(t("value.day_number", got=bad))
         return sorted(set(v))
 
 
@@ -188,10 +189,8 @@ class SiteSettings(BaseModel):
     @model_validator(mode="after")
     def _band(self) -> SiteSettings:
         if self.town_min_population >= self.town_max_population:
-            raise ValueError(
-                f"town_min_population ({self.town_min_population}) must be below "
-                f"town_max_population ({self.town_max_population})"
-            )
+            band = {"low": self.town_min_population, "high": self.town_max_population}
+            raise ValueError(t("value.town_band", **band))
         return self
 
     def kind(self, name: str) -> KindSettings:
@@ -504,25 +503,23 @@ def _refuse_unreachable_requests(cut: Sequence[_Candidate], district: District, 
     asked = [c for c in cut if c.kind == "request"]
     if asked:
         listed = "; ".join(
-            f"{c.meta.get('request_id')} ({c.name}, {_municipality_name(district, c.municipality_code)}, "
-            f"række {c.meta.get('row')})"
+            t(
+                "requests.unreachable_one",
+                id=c.meta.get("request_id"),
+                name=c.name,
+                municipality=_municipality_name(district, c.municipality_code),
+                row=c.meta.get("row"),
+            )
             for c in asked
         )
-        raise InputError(
-            f"{label}: ingen vej eller fast forbindelse (bro, tunnel, bilfærge) fører til "
-            f"anmodning(er) {listed}; "
-            "ret stedet, eller tilføj forbindelsen med links_file"
-        )
+        raise InputError(t("requests.unreachable", label=label, listed=listed))
 
 
 def _unreachable_note(cut: Sequence[_Candidate], district: District) -> str:
-    """One Danish note naming the left-out places by name and municipality."""
+    """One note naming the left-out places by name and municipality."""
     ordered = sorted(cut, key=lambda c: c.id)
     names = "; ".join(f"{c.name} ({_municipality_name(district, c.municipality_code)})" for c in ordered)
-    return (
-        f"{len(cut)} kandidatsted(er) er udeladt, fordi ingen vej eller fast forbindelse "
-        f"(bro, tunnel, bilfærge) fører dertil fra stationerne: {names}"
-    )
+    return t("note.unreachable_sites", count=len(cut), names=names)
 
 
 def _outlying_candidates(

@@ -25,6 +25,7 @@ from mobilstation.geo import _validate as v
 from mobilstation.geo._locate import Locator
 from mobilstation.geo.model import Link, PostalDistrict, Station, Town
 from mobilstation.geo.projection import geometry_to_metric
+from mobilstation.i18n import num, t
 
 Label = Callable[[str | None], str]
 Stamp = tuple[tuple[str, int, int], ...]
@@ -50,19 +51,17 @@ NAMES_FILE = "municipality_names.csv"
 LINKS_FILE = "links.csv"
 STATIONS_GLOB = "*police_stations.csv"
 
+#: Each input file -> the catalogue id of what it holds (named when the file is missing).
 _EXPECTED = {
-    POLITIKREDSE_FILE: "GeoJSON police districts with properties nr, navn",
-    KOMMUNER_FILE: "GeoJSON municipalities with properties komkode, navn, politikreds_nr",
-    POSTNUMRE_FILE: "GeoJSON postal districts with properties postnr, navn, komkode",
-    TOWNS_FILE: "CSV of towns with columns geonameid, name, lat, lon, population, komkode",
-    EXTRA_FILE: "CSV of extra places with columns id, name, lat, lon, population, komkode, source",
-    EXCLUDED_FILE: "CSV of excluded GeoNames towns with columns geonameid, reason",
-    POPULATION_FILE: "CSV of municipality populations with columns komkode, navn, population, year, source",
-    NAMES_FILE: "CSV of municipality names with columns komkode, name",
-    LINKS_FILE: (
-        "CSV of bridges, tunnels and ferries with columns id, name, kind, "
-        "a_name, a_lat, a_lon, b_name, b_lat, b_lon, crossing_min"
-    ),
+    POLITIKREDSE_FILE: "geo.expect.districts",
+    KOMMUNER_FILE: "geo.expect.kommuner",
+    POSTNUMRE_FILE: "geo.expect.postal",
+    TOWNS_FILE: "geo.expect.towns",
+    EXTRA_FILE: "geo.expect.extra",
+    EXCLUDED_FILE: "geo.expect.excluded",
+    POPULATION_FILE: "geo.expect.population",
+    NAMES_FILE: "geo.expect.names",
+    LINKS_FILE: "geo.expect.links",
 }
 _LINK_KINDS = ("bridge", "tunnel", "ferry")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -112,16 +111,11 @@ class GeoData:
 def stamp(root: Path) -> Stamp:
     """(name, mtime, size) of every input file; raises for a missing one."""
     if not root.is_dir():
-        raise GeodataError(
-            f"{root}: geodata directory not found (expected the files listed in geodata/README.md)"
-        )
-    files = [v.require_file(root / name, expected) for name, expected in _EXPECTED.items()]
+        raise GeodataError(t("geo.no_directory", root=root))
+    files = [v.require_file(root / name, t(expected)) for name, expected in _EXPECTED.items()]
     stations = sorted(p for p in root.glob(STATIONS_GLOB) if p.is_file())
     if not stations:
-        raise GeodataError(
-            f"{root}: no police stations file (expected at least one file matching '{STATIONS_GLOB}' "
-            "with columns id, name, kind, komkode, lat, lon)"
-        )
+        raise GeodataError(t("geo.no_stations_file", root=root, pattern=STATIONS_GLOB))
     out = []
     for p in files + stations:
         st = p.stat()
@@ -135,16 +129,16 @@ def _read_districts(path: Path) -> dict[int, str]:
     for f in v.read_geojson(path, ["nr", "navn"]):
         nr = f.properties["nr"]
         if isinstance(nr, bool) or not isinstance(nr, int | str) or not str(nr).strip().isdigit():
-            problems.add(f.where, f"property nr = {nr!r} is not a whole number")
+            problems.add(f.where, t("geo.district_nr", nr=nr))
             continue
         nr = int(nr)
         if nr in out:
-            problems.add(f.where, f"district nr {nr} appears twice")
+            problems.add(f.where, t("geo.district_twice", nr=nr))
             continue
         out[nr] = str(f.properties["navn"]).strip()
     problems.raise_if_any()
     if not out:
-        raise GeodataError(f"{path}: no police districts (expected at least one feature)")
+        raise GeodataError(t("geo.no_districts", path=path))
     return out
 
 
@@ -155,21 +149,20 @@ def _read_kommuner(path: Path, districts: dict[int, str]) -> dict[str, Kommune]:
         code = v.komkode(str(f.properties["komkode"]))
         nr = f.properties["politikreds_nr"]
         if code is None:
-            problems.add(f.where, f"komkode {f.properties['komkode']!r} is not a 4-digit municipality code")
+            problems.add(f.where, t("geo.komkode_bad", code=f.properties["komkode"]))
             continue
         if code in out:
-            problems.add(f.where, f"komkode {code} appears twice")
+            problems.add(f.where, t("geo.komkode_twice", code=code))
             continue
         try:
             nr = int(nr)
         except (TypeError, ValueError):
-            problems.add(f.where, f"politikreds_nr {nr!r} is not a whole number")
+            problems.add(f.where, t("geo.district_of_bad", nr=nr))
             continue
         if nr not in districts:
+            known = ", ".join(map(str, sorted(districts)))
             problems.add(
-                f.where,
-                f"politikreds_nr {nr} of {code} is not a district in {POLITIKREDSE_FILE} "
-                f"(known: {', '.join(map(str, sorted(districts)))})",
+                f.where, t("geo.district_of_unknown", nr=nr, code=code, file=POLITIKREDSE_FILE, known=known)
             )
             continue
         out[code] = Kommune(
@@ -192,10 +185,10 @@ def _read_population(
         if code is None or pop is None or name is None:
             continue
         if code not in kommuner:
-            problems.add(row.where, f"komkode {code} is not a municipality in {KOMMUNER_FILE}")
+            problems.add(row.where, t("geo.komkode_unknown", code=code, file=KOMMUNER_FILE))
             continue
         if code in pops:
-            problems.add(row.where, f"komkode {code} appears twice")
+            problems.add(row.where, t("geo.komkode_twice", code=code))
             continue
         year = row.values["year"] or "not stated"
         pops[code] = (pop, f"{row.values['source']} (reference date: {year})")
@@ -213,7 +206,7 @@ def _read_names(path: Path, kommuner: dict[str, Kommune]) -> dict[str, str]:
         if code is None or name is None:
             continue
         if code not in kommuner:
-            problems.add(row.where, f"komkode {code} is not a municipality in {KOMMUNER_FILE}")
+            problems.add(row.where, t("geo.komkode_unknown", code=code, file=KOMMUNER_FILE))
             continue
         out[code] = name
     problems.raise_if_any()
@@ -243,20 +236,16 @@ def _check_points(
     found = locator.locate(lats, lons, DEFAULT_TOLERANCE_M)
     for r, code in zip(rows, found, strict=True):
         if r.code not in kommuner:
-            problems.add(r.row.where, f"{r.label}: komkode {r.code} is not a municipality in {KOMMUNER_FILE}")
+            unknown = t("geo.point_code_unknown", what=r.label, code=r.code, file=KOMMUNER_FILE)
+            problems.add(r.row.where, unknown)
         elif code is None:
             near, dist = locator.nearest(np.array([r.lat]), np.array([r.lon]), None)
-            problems.add(
-                r.row.where,
-                f"{r.label} at ({r.lat}, {r.lon}) lies outside every municipality "
-                f"(nearest {data_label(near[0])} is {dist[0] / 1000:.1f} km away; expected a point on land, "
-                f"within {DEFAULT_TOLERANCE_M:.0f} m of a municipality polygon)",
-            )
+            at = {"lat": r.lat, "lon": r.lon, "nearest": data_label(near[0]), "km": num(dist[0] / 1000)}
+            at["tolerance"] = f"{DEFAULT_TOLERANCE_M:.0f}"
+            problems.add(r.row.where, t("geo.point_off_land", what=r.label, **at))
         elif code != r.code and locator.distance_to(r.code, r.lat, r.lon) > DEFAULT_TOLERANCE_M:
-            problems.add(
-                r.row.where,
-                f"{r.label} at ({r.lat}, {r.lon}) lies in {data_label(code)}, but komkode says {r.code}",
-            )
+            at = {"lat": r.lat, "lon": r.lon, "found": data_label(code), "code": r.code}
+            problems.add(r.row.where, t("geo.point_other_code", what=r.label, **at))
     problems.raise_if_any()
 
 
@@ -287,10 +276,10 @@ def _read_towns(root: Path, kommuner: dict[str, Kommune], locator: Locator, labe
             continue
         tid = f"geonames:{gid}"
         if tid in seen:
-            problems.add(row.where, f"geonameid {gid} appears twice")
+            problems.add(row.where, t("geo.geonameid_twice", id=gid))
             continue
         seen.add(tid)
-        checks.append(_PointRow(row, f"town {name!r}", lat, lon, code))
+        checks.append(_PointRow(row, t("geo.town", name=name), lat, lon, code))
         if str(gid) in excluded:
             continue
         towns.append(Town(tid, name, lat, lon, pop, code, _GEONAMES_SOURCE))
@@ -300,9 +289,7 @@ def _read_towns(root: Path, kommuner: dict[str, Kommune], locator: Locator, labe
     problems = v.Problems(excl_path)
     for gid, line in excluded.items():
         if f"geonames:{gid}" not in seen:
-            problems.add(
-                f"line {line}", f"geonameid {gid} is not in {TOWNS_FILE} (expected an id listed there)"
-            )
+            problems.add(t("geo.line", line=line), t("geo.excluded_unknown", id=gid, file=TOWNS_FILE))
     problems.raise_if_any()
 
     problems = v.Problems(extra_path)
@@ -319,17 +306,17 @@ def _read_towns(root: Path, kommuner: dict[str, Kommune], locator: Locator, labe
         if None in (slug, name, lat, lon, pop, code, estimated, gid):
             continue
         if not _SLUG.match(slug):
-            problems.add(row.where, f"id {slug!r} is not a lower-case ASCII slug (letters, digits, '-')")
+            problems.add(row.where, t("geo.slug", id=slug))
             continue
         tid = f"geonames:{gid}" if gid else f"extra:{slug}"
         if tid in seen:
-            problems.add(row.where, f"{tid} is already a town (in {TOWNS_FILE} or earlier in this file)")
+            problems.add(row.where, t("geo.town_twice", id=tid, file=TOWNS_FILE))
             continue
         seen.add(tid)
         source = row.values["source"]
         if estimated:
             source = f"population ESTIMATED; {source}"
-        checks.append(_PointRow(row, f"place {name!r}", lat, lon, code))
+        checks.append(_PointRow(row, t("geo.place", name=name), lat, lon, code))
         towns.append(Town(tid, name, lat, lon, pop, code, source))
     problems.raise_if_any()
     _check_points(extra_path, checks, locator, kommuner, label)
@@ -354,13 +341,13 @@ def _read_stations(
             if None in (sid, name, kind, code, lat, lon):
                 continue
             if not _SLUG.match(sid):
-                problems.add(row.where, f"id {sid!r} is not a lower-case ASCII slug (letters, digits, '-')")
+                problems.add(row.where, t("geo.slug", id=sid))
                 continue
             if sid in seen:
-                problems.add(row.where, f"station id {sid!r} already used (in {seen[sid].name})")
+                problems.add(row.where, t("geo.station_twice", id=sid, file=seen[sid].name))
                 continue
             seen[sid] = path
-            checks.append(_PointRow(row, f"station {sid!r}", lat, lon, code))
+            checks.append(_PointRow(row, t("geo.station", id=sid), lat, lon, code))
             out.append(
                 Station(
                     sid,
@@ -385,9 +372,8 @@ def _read_postal(path: Path, kommuner: dict[str, Kommune]) -> tuple[PostalDistri
     for f in v.read_geojson(path, ["postnr", "navn", "komkode"]):
         code = v.komkode(str(f.properties["komkode"]))
         if code is None or code not in kommuner:
-            problems.add(
-                f.where, f"komkode {f.properties['komkode']!r} is not a municipality in {KOMMUNER_FILE}"
-            )
+            unknown = t("geo.komkode_unknown_repr", code=f.properties["komkode"], file=KOMMUNER_FILE)
+            problems.add(f.where, unknown)
             continue
         out.append(PostalDistrict(str(f.properties["postnr"]), str(f.properties["navn"]), code, f.geometry))
     problems.raise_if_any()
@@ -434,17 +420,17 @@ def _read_links(path: Path, locator: Locator, label: Label) -> tuple[Link, ...]:
         if None in values:
             continue
         if not _SLUG.match(lid):
-            problems.add(row.where, f"id {lid!r} is not a lower-case ASCII slug (letters, digits, '-')")
+            problems.add(row.where, t("geo.slug", id=lid))
             continue
         if lid in seen:
-            problems.add(row.where, f"link id {lid!r} appears twice")
+            problems.add(row.where, t("geo.link_twice", id=lid))
             continue
         seen.add(lid)
         if kind not in _LINK_KINDS:
-            problems.add(row.where, f"kind {kind!r} is not one of {', '.join(_LINK_KINDS)}")
+            problems.add(row.where, t("geo.link_kind", kind=kind, kinds=", ".join(_LINK_KINDS)))
             continue
         if kind != "ferry" and (dep_a or dep_b):
-            problems.add(row.where, f"a {kind} has no departures (only ferries do)")
+            problems.add(row.where, t("geo.link_departures", kind=kind))
             continue
         ends = locator.locate(np.array([a_lat, b_lat]), np.array([a_lon, b_lon]), DEFAULT_TOLERANCE_M)
         bad = False
@@ -453,12 +439,9 @@ def _read_links(path: Path, locator: Locator, label: Label) -> tuple[Link, ...]:
         ):
             if code is None:
                 near, dist = locator.nearest(np.array([lat]), np.array([lon]), None)
-                problems.add(
-                    row.where,
-                    f"end {end} {nm!r} at ({lat}, {lon}) is not on land (nearest {label(near[0])} is "
-                    f"{dist[0]:.0f} m away; expected within {DEFAULT_TOLERANCE_M:.0f} m "
-                    "of a municipality polygon)",
-                )
+                at = {"lat": lat, "lon": lon, "nearest": label(near[0]), "metres": f"{dist[0]:.0f}"}
+                tolerance = f"{DEFAULT_TOLERANCE_M:.0f}"
+                problems.add(row.where, t("geo.link_off_land", end=end, name=nm, tolerance=tolerance, **at))
                 bad = True
         if bad:
             continue
@@ -491,28 +474,26 @@ def read_stations_file(path: Path, data: GeoData, taken: frozenset[str] = frozen
     ``taken``: station ids that must not be reused (the district's own, when the
     file adds to them).
     """
-    v.require_file(path, "CSV of police stations with columns id, name, kind, komkode, lat, lon")
+    v.require_file(path, t("geo.expect.stations"))
     label = _labeller(data)
     stations = _read_stations([path], data.kommuner, data.locator, label)
     problems = v.Problems(path)
     for st in stations:
         if st.id in taken:
-            problems.add(
-                f"station {st.id!r}", "id already used by a station of the district (choose another id)"
-            )
+            problems.add(t("geo.station", id=st.id), t("geo.station_taken"))
     problems.raise_if_any()
     return stations
 
 
 def read_links_file(path: Path, data: GeoData) -> tuple[Link, ...]:
     """Bridges, tunnels and ferries from a planner's file with the columns of ``links.csv``."""
-    v.require_file(path, _EXPECTED[LINKS_FILE])
+    v.require_file(path, t(_EXPECTED[LINKS_FILE]))
     return _read_links(path, data.locator, _labeller(data))
 
 
 def _labeller(data: GeoData) -> Label:
     def label(code: str | None) -> str:
-        return f"{code} {data.names[code]}" if code else "municipality"
+        return f"{code} {data.names[code]}" if code else t("geo.municipality")
 
     return label
 
@@ -530,7 +511,7 @@ def load_data(root_str: str, stamp: Stamp) -> GeoData:
     locator = Locator(codes, [kommuner[c].geometry for c in codes], [kommuner[c].metric for c in codes])
 
     def label(code: str | None) -> str:
-        return f"{code} {names[code]}" if code else "municipality"
+        return f"{code} {names[code]}" if code else t("geo.municipality")
 
     towns = _read_towns(root, kommuner, locator, label)
     stations = _read_stations(sorted(root.glob(STATIONS_GLOB)), kommuner, locator, label)

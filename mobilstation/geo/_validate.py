@@ -23,6 +23,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from mobilstation.errors import GeodataError
+from mobilstation.i18n import t
 
 MAX_REPORTED = 10
 
@@ -46,16 +47,16 @@ class Problems:
         more = len(self.items) - len(shown)
         text = "\n".join(f"  - {p}" for p in shown)
         if more:
-            text += f"\n  - ... and {more} more"
+            text += f"\n  - {t('geo.more', count=more)}"
         if len(self.items) == 1:
-            raise GeodataError(f"{self.path}: {self.items[0]}")
-        raise GeodataError(f"{self.path}: {len(self.items)} problems:\n{text}")
+            raise GeodataError(t("geo.problem", path=self.path, problem=self.items[0]))
+        raise GeodataError(t("geo.problems", path=self.path, count=len(self.items), listed=text))
 
 
 def require_file(path: Path, expected: str) -> Path:
     """Return ``path`` if it is a file, else raise naming it and its purpose."""
     if not path.is_file():
-        raise GeodataError(f"{path}: file not found (expected {expected})")
+        raise GeodataError(t("geo.file_missing", path=path, expected=expected))
     return path
 
 
@@ -68,7 +69,7 @@ class CsvRow:
 
     @property
     def where(self) -> str:
-        return f"line {self.line}"
+        return t("geo.line", line=self.line)
 
 
 def read_csv(path: Path, required: Iterable[str]) -> list[CsvRow]:
@@ -82,11 +83,11 @@ def read_csv(path: Path, required: Iterable[str]) -> list[CsvRow]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
-        raise GeodataError(f"{path}: file not found") from exc
+        raise GeodataError(t("geo.not_found", path=path)) from exc
     except UnicodeDecodeError as exc:
-        raise GeodataError(f"{path}: not UTF-8 text (byte {exc.start}): {exc.reason}") from exc
+        raise GeodataError(t("geo.not_utf8", path=path, byte=exc.start, reason=exc.reason)) from exc
     if not text.strip():
-        raise GeodataError(f"{path}: empty file (expected a CSV header with columns {', '.join(required)})")
+        raise GeodataError(t("geo.csv_empty", path=path, columns=", ".join(required)))
     problems = Problems(path)
     rows: list[CsvRow] = []
     try:
@@ -95,13 +96,11 @@ def read_csv(path: Path, required: Iterable[str]) -> list[CsvRow]:
         header = [h.strip() for h in header]
         missing = [c for c in required if c not in header]
         if missing:
-            raise GeodataError(
-                f"{path}: line 1: missing column(s) {', '.join(missing)} "
-                f"(expected columns {', '.join(required)}; found {', '.join(header)})"
-            )
+            columns = {"columns": ", ".join(required), "found": ", ".join(header)}
+            raise GeodataError(t("geo.csv_missing_columns", path=path, missing=", ".join(missing), **columns))
         dupes = sorted({h for h in header if header.count(h) > 1})
         if dupes:
-            raise GeodataError(f"{path}: line 1: duplicate column(s) {', '.join(dupes)}")
+            raise GeodataError(t("geo.csv_twice", path=path, columns=", ".join(dupes)))
         start = reader.line_num
         for fields in reader:
             line = start + 1
@@ -110,13 +109,13 @@ def read_csv(path: Path, required: Iterable[str]) -> list[CsvRow]:
                 continue
             if len(fields) != len(header):
                 problems.add(
-                    f"line {line}",
-                    f"{len(fields)} fields, expected {len(header)} ({', '.join(header)})",
+                    t("geo.line", line=line),
+                    t("geo.csv_fields", count=len(fields), expected=len(header), columns=", ".join(header)),
                 )
                 continue
             rows.append(CsvRow(line, {h: v.strip() for h, v in zip(header, fields, strict=True)}))
     except csv.Error as exc:
-        raise GeodataError(f"{path}: line {reader.line_num}: not valid CSV: {exc}") from exc
+        raise GeodataError(t("geo.csv_invalid", path=path, line=reader.line_num, reason=exc)) from exc
     problems.raise_if_any()
     return rows
 
@@ -131,7 +130,7 @@ class Feature:
 
     @property
     def where(self) -> str:
-        return f"feature {self.index}"
+        return t("geo.feature", index=self.index)
 
 
 def read_geojson(path: Path, required: Iterable[str]) -> list[Feature]:
@@ -145,44 +144,44 @@ def read_geojson(path: Path, required: Iterable[str]) -> list[Feature]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError as exc:
-        raise GeodataError(f"{path}: file not found") from exc
+        raise GeodataError(t("geo.not_found", path=path)) from exc
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise GeodataError(f"{path}: not UTF-8 text (byte {exc.start}): {exc.reason}") from exc
+        raise GeodataError(t("geo.not_utf8", path=path, byte=exc.start, reason=exc.reason)) from exc
     except json.JSONDecodeError as exc:
-        raise GeodataError(
-            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-            "expected a GeoJSON FeatureCollection"
-        ) from exc
+        at = {"line": exc.lineno, "column": exc.colno, "reason": exc.msg}
+        raise GeodataError(t("geo.json_invalid", path=path, **at)) from exc
     if not isinstance(data, dict) or not isinstance(data.get("features"), list):
-        raise GeodataError(f"{path}: expected a GeoJSON FeatureCollection with a 'features' list")
+        raise GeodataError(t("geo.json_no_features", path=path))
     problems = Problems(path)
     out: list[Feature] = []
     for i, feat in enumerate(data["features"]):
-        where = f"feature {i}"
+        where = t("geo.feature", index=i)
         if not isinstance(feat, dict):
-            problems.add(where, "not a JSON object")
+            problems.add(where, t("geo.feature_not_object"))
             continue
         props = feat.get("properties")
         if not isinstance(props, dict):
-            problems.add(where, "no 'properties' object")
+            problems.add(where, t("geo.feature_no_properties"))
             continue
         missing = [p for p in required if props.get(p) in (None, "")]
         if missing:
-            problems.add(where, f"missing property {', '.join(missing)} (expected {', '.join(required)})")
+            listed = {"missing": ", ".join(missing), "expected": ", ".join(required)}
+            problems.add(where, t("geo.feature_missing", **listed))
             continue
         try:
             geom = shape(feat.get("geometry"))
         except Exception as exc:  # shapely raises several types for bad input
-            problems.add(where, f"unreadable geometry ({type(exc).__name__}: {exc})")
+            problems.add(where, t("geo.geometry_unreadable", reason=f"{type(exc).__name__}: {exc}"))
             continue
         if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
-            problems.add(where, f"geometry is {geom.geom_type or 'empty'}, expected Polygon or MultiPolygon")
+            kind = t("geo.geometry_empty") if geom.is_empty else geom.geom_type
+            problems.add(where, t("geo.geometry_kind", kind=kind))
             continue
         minx, miny, maxx, maxy = geom.bounds
         if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-            problems.add(where, f"coordinates {geom.bounds} are not WGS84 lon/lat degrees")
+            problems.add(where, t("geo.geometry_bounds", bounds=geom.bounds))
             continue
         if not geom.is_valid:
             geom = geom.buffer(0)
@@ -197,7 +196,7 @@ def read_geojson(path: Path, required: Iterable[str]) -> list[Feature]:
 def text(row: CsvRow, name: str, problems: Problems, *, required: bool = True) -> str | None:
     value = row.values.get(name, "")
     if required and not value:
-        problems.add(f"{row.where}", f"field '{name}' is empty (a value is required)")
+        problems.add(row.where, t("geo.field_empty", name=name))
         return None
     return value
 
@@ -209,10 +208,10 @@ def number(
     try:
         value = float(raw)
     except ValueError:
-        problems.add(f"{row.where}", f"field '{name}' = {raw!r} is not a number")
+        problems.add(row.where, t("geo.field_number", name=name, raw=raw))
         return None
     if value != value or (lo is not None and value < lo) or (hi is not None and value > hi):
-        problems.add(f"{row.where}", f"field '{name}' = {raw!r} is outside [{lo}, {hi}]")
+        problems.add(row.where, t("geo.field_range", name=name, raw=raw, lo=lo, hi=hi))
         return None
     return value
 
@@ -226,10 +225,10 @@ def integer(
     try:
         value = int(raw)
     except ValueError:
-        problems.add(f"{row.where}", f"field '{name}' = {raw!r} is not a whole number")
+        problems.add(row.where, t("geo.field_integer", name=name, raw=raw))
         return None
     if lo is not None and value < lo:
-        problems.add(f"{row.where}", f"field '{name}' = {value} must be >= {lo}")
+        problems.add(row.where, t("geo.field_at_least", name=name, value=value, lo=lo))
         return None
     return value
 
@@ -240,7 +239,7 @@ def boolean(row: CsvRow, name: str, problems: Problems) -> bool | None:
         return True
     if raw in ("false", "0", "no", ""):
         return False
-    problems.add(f"{row.where}", f"field '{name}' = {raw!r} is not true/false")
+    problems.add(row.where, t("geo.field_boolean", name=name, raw=raw))
     return None
 
 
@@ -256,7 +255,7 @@ def code_field(row: CsvRow, name: str, problems: Problems) -> str | None:
     raw = row.values.get(name, "")
     code = komkode(raw)
     if code is None:
-        problems.add(f"{row.where}", f"field '{name}' = {raw!r} is not a municipality code (4 digits)")
+        problems.add(row.where, t("geo.field_code", name=name, raw=raw))
     return code
 
 
@@ -267,7 +266,7 @@ def departures(row: CsvRow, name: str, problems: Problems) -> tuple[int, ...] | 
     for token in raw.split():
         m = _HHMM.match(token)
         if not m:
-            problems.add(f"{row.where}", f"field '{name}': {token!r} is not a time HH:MM (00:00-23:59)")
+            problems.add(row.where, t("geo.field_time", name=name, token=token))
             return None
         out.append(int(m.group(1)) * 60 + int(m.group(2)))
     return tuple(sorted(out))

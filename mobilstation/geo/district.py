@@ -104,13 +104,13 @@ def _short(s: str) -> str:
 def _resolve(query: str | int, districts: dict[int, str]) -> int:
     valid = "; ".join(f"{nr} {name}" for nr, name in sorted(districts.items()))
     if isinstance(query, bool) or not isinstance(query, int | str):
-        raise GeodataError(f"district {query!r}: expected a district name or number (valid: {valid})")
+        raise GeodataError(t("geo.district_query", query=query, valid=valid))
     text = str(query).strip()
     if text.isdigit():
         nr = int(text)
         if nr in districts:
             return nr
-        raise GeodataError(f"no police district number {nr} (valid: {valid})")
+        raise GeodataError(t("geo.district_number", nr=nr, valid=valid))
     q = _norm(text)
     for nr, name in districts.items():
         if _norm(name) == q or _short(name) == _short(text):
@@ -122,12 +122,12 @@ def _resolve(query: str | int, districts: dict[int, str]) -> int:
             return hits[0]
         if len(hits) > 1:
             names = ", ".join(repr(districts[h]) for h in sorted(hits))
-            raise GeodataError(f"police district {text!r} is ambiguous: it matches {names}")
+            raise GeodataError(t("geo.district_ambiguous", query=text, names=names))
     by_norm = {_norm(name): name for name in districts.values()}
     by_norm.update({_short(name): name for name in districts.values()})
     close = difflib.get_close_matches(q, list(by_norm), n=1, cutoff=0.6)
-    hint = f" (did you mean {by_norm[close[0]]!r}?)" if close else ""
-    raise GeodataError(f"no police district named {text!r}{hint}; valid: {valid}")
+    hint = t("place.did_you_mean", name=by_norm[close[0]]) if close else ""
+    raise GeodataError(t("geo.district_unknown", query=text, hint=hint, valid=valid))
 
 
 def district_names(data_dir: str | Path | None = None) -> dict[int, str]:
@@ -172,10 +172,8 @@ def _build(root_str: str, stamp: Stamp, nr: int) -> District:
     data = load_data(root_str, stamp)
     kommuner = [k for k in data.kommuner.values() if k.district == nr]
     if not kommuner:
-        raise GeodataError(
-            f"{data.root / KOMMUNER_FILE}: no municipality has politikreds_nr {nr} "
-            f"({data.districts[nr]}); expected at least one"
-        )
+        path = data.root / KOMMUNER_FILE
+        raise GeodataError(t("geo.district_empty", path=path, nr=nr, name=data.districts[nr]))
     kommuner.sort(key=lambda k: k.code)
     codes = frozenset(k.code for k in kommuner)
     municipalities = tuple(
@@ -270,10 +268,10 @@ def municipality(district: District, name_or_code: str | int) -> Municipality:
         if (code is not None and m.code == code) or _norm(m.name) == _norm(text):
             return m
     names = [m.name for m in district.municipalities]
-    raise GeodataError(
-        f"no municipality {text!r} in {district.name}{_did_you_mean(text, names)}; "
-        f"valid: {', '.join(f'{m.code} {m.name}' for m in district.municipalities)}"
-    )
+    valid = ", ".join(f"{m.code} {m.name}" for m in district.municipalities)
+    hint = _did_you_mean(text, names)
+    unknown = t("geo.municipality_unknown", query=text, district=district.name, hint=hint, valid=valid)
+    raise GeodataError(unknown)
 
 
 def municipalities_at(
@@ -348,7 +346,7 @@ def find_place(district: District, name: str) -> Station | Town:
         return hits[0]
     if len(hits) > 1:
         listed = ", ".join(f"{p.id} ({p.municipality_code})" for p in hits)
-        raise GeodataError(f"{name!r} is ambiguous in {district.name}: {listed}; use the id")
+        raise GeodataError(t("geo.name_ambiguous", name=name, district=district.name, listed=listed))
     in_town = stations_in_town(district, name)
     if len(in_town) == 1:
         return in_town[0]
@@ -359,7 +357,7 @@ def find_place(district: District, name: str) -> Station | Town:
         return hits[0]
     if len(hits) > 1:
         listed = ", ".join(f"{p.id} ({p.municipality_code})" for p in hits)
-        raise GeodataError(f"{name!r} is ambiguous in {district.name}: {listed}; use the id")
+        raise GeodataError(t("geo.name_ambiguous", name=name, district=district.name, listed=listed))
     candidates = [s.id for s in district.stations] + [s.name for s in district.stations]
     candidates += [t.name for t in district.towns]
     hint = _did_you_mean(name, candidates)
@@ -400,10 +398,8 @@ def with_data(
         outside = [s for s in extra if s.municipality_code not in codes]
         if outside:
             s = outside[0]
-            raise GeodataError(
-                f"{path}: station {s.id!r} lies in {s.municipality_code} {data.names[s.municipality_code]}, "
-                f"outside {district.name} (expected stations of its municipalities)"
-            )
+            where = {"code": s.municipality_code, "name": data.names[s.municipality_code]}
+            raise GeodataError(t("geo.station_outside", path=path, id=s.id, district=district.name, **where))
         stations = extra if replace_stations else district.stations + extra
     links = district.links
     if links_file is not None:
@@ -415,14 +411,14 @@ def with_data(
             )
             for end, code in zip("ab", ends, strict=True):
                 if code not in codes:
+                    where = {"end": end, "code": code, "name": data.names.get(code, "")}
                     raise GeodataError(
-                        f"{path}: link {lk.id!r}: end {end} lies in {code} {data.names.get(code, '')}, "
-                        f"outside {district.name} (expected both ends on the district's land)"
+                        t("geo.link_outside", path=path, id=lk.id, district=district.name, **where)
                     )
         if not replace_links:
             dup = sorted({lk.id for lk in extra_links} & {lk.id for lk in district.links})
             if dup:
-                raise GeodataError(f"{path}: link id(s) {dup} already used by the district's links")
+                raise GeodataError(t("geo.link_taken", path=path, ids=dup))
         links = extra_links if replace_links else district.links + extra_links
     out = replace(district, stations=tuple(stations), links=tuple(links))
     _register(out, _Index(data.locator, frozenset(codes)))

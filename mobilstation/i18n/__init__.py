@@ -14,7 +14,7 @@ Numbers follow the language as well (:func:`num`, :func:`pct`): ``3,5`` and
 
 The catalogue lives in small modules by where the words are read
 (:mod:`.terminal`, :mod:`.ledger`, :mod:`.steps`, :mod:`.notes`,
-:mod:`.errors`, :mod:`.scenario`, :mod:`.inputs`); an id is
+:mod:`.errors`, :mod:`.scenario`, :mod:`.inputs`, :mod:`.geodata`); an id is
 ``area.name`` and unique over all of them.
 """
 
@@ -76,10 +76,10 @@ def using(name: str | None) -> Iterator[str]:
 
 
 def _catalogue() -> dict[str, tuple[str, str]]:
-    from mobilstation.i18n import errors, inputs, ledger, notes, scenario, steps, terminal
+    from mobilstation.i18n import errors, geodata, inputs, ledger, notes, scenario, steps, terminal
 
     merged: dict[str, tuple[str, str]] = {}
-    for module in (terminal, ledger, scenario, steps, notes, errors, inputs):
+    for module in (terminal, ledger, scenario, steps, notes, errors, inputs, geodata):
         for key, pair in module.MESSAGES.items():
             if key in merged:
                 raise RuntimeError(f"message id {key!r} is in two catalogue modules")

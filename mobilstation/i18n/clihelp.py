@@ -91,6 +91,20 @@ CLICK_WORDS: dict[str, str] = {
     "unknown error": "ukendt fejl",
 }
 
+#: Typer's type labels in ``--help`` (``<path>``, ``<int range>``, ``<list[str]>``): word -> Danish.
+TYPE_WORDS: dict[str, str] = {
+    "path": "sti",
+    "file": "fil",
+    "dir": "mappe",
+    "str": "tekst",
+    "int": "heltal",
+    "float": "tal",
+    "bool": "ja/nej",
+    "datetime": "tidspunkt",
+    "list": "liste",
+}
+_TYPE_WORD = re.compile(r"\b(" + "|".join(TYPE_WORDS) + r")\b")
+
 _MODULES = ("typer.core", "typer.main", "typer.rich_utils", "typer._click.parser")
 
 #: Typer's panel titles and markers: constants read when help is drawn.
@@ -118,8 +132,34 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return gettext(singular if n == 1 else plural)
 
 
+def type_label(label: str) -> str:
+    """A type label of Typer's help in the current language: ``<float range>`` -> ``<tal i interval>``."""
+    if language() != "da":
+        return label
+    return _TYPE_WORD.sub(lambda m: TYPE_WORDS[m.group(1)], label.replace(" range", " i interval"))
+
+
+def _install_type_labels() -> None:
+    """Typer writes a parameter's type (``<path>``) from the annotation: put it through :func:`type_label`.
+
+    Choices (``da|en``) are values, not words, and stay as they are; so does a ``metavar``.
+    """
+    parameter = importlib.import_module("typer.core")._TyperParameter
+    if getattr(parameter.display_type, "localized", False):
+        return
+    english = parameter.display_type
+
+    def display_type(self: Any, ctx: Any) -> str:
+        label = english(self, ctx)
+        return label if self.type_descriptor.is_choice else type_label(label)
+
+    display_type.localized = True  # type: ignore[attr-defined]
+    parameter.display_type = display_type
+
+
 def install() -> None:
     """Bind :func:`gettext` in click's and Typer's modules; set Typer's titles for the current language."""
+    _install_type_labels()
     for name in _MODULES:
         module = importlib.import_module(name)
         if hasattr(module, "_"):

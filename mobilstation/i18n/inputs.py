@@ -1,4 +1,6 @@
-"""Input files: what the readers of CSV, requests, incidents, campaigns, roads and geodata say is wrong.
+"""Input files: what the readers of CSV, requests, incidents, campaigns and roads say is wrong.
+
+The geodata loader has its own module, :mod:`.geodata`.
 
 These reach the planner as errors (exit 2) or warnings while a run reads
 its files; each names the file, the row and the column as they are.
@@ -30,6 +32,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "plan.json har den i fuld længde",
         "{where}: text with {problems}; the outputs show it cleaned and shortened, "
         "plan.json keeps it in full",
+    ),
+    # what the outputs clean from outside text (mobilstation.untrusted)
+    "text.control": ("kontroltegn", "control characters"),
+    "text.bidi": ("tegn, der styrer skriveretningen", "bidirectional text controls"),
+    "text.long": (
+        "{length} tegn (vist forkortet til {limit})",
+        "{length} characters (shown shortened to {limit})",
+    ),
+    "text.id_control": (
+        "indeholder kontroltegn eller linjeskift (forventede almindelig tekst)",
+        "contains control characters or line breaks (expected plain text)",
+    ),
+    "text.id_long": (
+        "er {length} tegn lang (forventede højst {limit})",
+        "is {length} characters long (expected at most {limit})",
     ),
     "table.not_csv": (
         "{name}: omkring linje {line}: ikke en gyldig CSV-fil ({reason})",

@@ -128,6 +128,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Scenarie, hvis mulige steder besøgene skal nævne.",
         "Scenario whose candidate sites the visits must name.",
     ),
+    "import.what": (
+        "en overskrift: site_id,date (eller visits.csv)",
+        "a header: site_id,date (or visits.csv)",
+    ),
+    "import.site_empty": ("site_id: tom", "site_id: empty"),
+    "import.site_unknown": (
+        "site_id: {id!r} er hverken et muligt sted i scenariet eller i en offentliggjort plan",
+        "site_id: {id!r} is not a candidate site of the scenario or a published plan",
+    ),
+    "import.problems": (
+        "{path}: {count} fejl; intet er importeret:",
+        "{path}: {count} problem(s); nothing imported:",
+    ),
+    "import.none": ("{path}: ingen besøg i filen", "{path}: no visits in the file"),
+    # the visit history a scenario names (history_file)
+    "history.missing_columns": (
+        "{where}: mangler kolonne(r) {missing}; forventede kolonnerne site_id,last_visit",
+        "{where}: missing column(s) {missing}; expected columns site_id,last_visit",
+    ),
+    "history.row": ("{where}: række {row}", "{where}: row {row}"),
+    "history.site_empty": ("{where}: række {row}: site_id: tom", "{where}: row {row}: site_id: empty"),
     "import.done_label": ("importeret:", "imported:"),
     "import.done": (
         "{count} besøg fra {file} ({existing} fandtes i forvejen)",

@@ -55,4 +55,66 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "row {row}: request {id!r} is overdue (deadline {deadline}); it must be served this week "
         "(by {last_day})",
     ),
+    # campaigns
+    "note.campaign.outside": (
+        "kampagne {campaign}: {name} ({id}) ligger uden for politikredsen; udeladt",
+        "campaign {campaign}: {name} ({id}) lies outside the police district; left out",
+    ),
+    "note.campaign.overdue": (
+        "kampagne {campaign}: {name} ({id}) nåede ikke sin frist ({week}); planlægges nu",
+        "campaign {campaign}: {name} ({id}) missed its deadline ({week}); planned now",
+    ),
+    # a re-plan
+    "note.replanned": ("genplanlagt fra {start}", "re-planned from {start}"),
+    "note.replanned_after": (
+        "genplanlagt fra {start} efter: {disruptions}",
+        "re-planned from {start} after: {disruptions}",
+    ),
+    # rotation (mobilstation.demand.rotation)
+    "note.rotation.made": (
+        "{name} ({id}): har allerede fået {made} besøg i ugen (højst {most}); ikke kandidat igen",
+        "{name} ({id}): already has {made} visit(s) this week (at most {most}); not a candidate again",
+    ),
+    "note.rotation.resting": (
+        "rotation: {count} sted(er) besøgt for nylig hviler i denne uge (score 0) "
+        "(rotation.min_weeks_between_visits = {weeks}): {names}",
+        "rotation: {count} place(s) visited recently rest this week (score 0) "
+        "(rotation.min_weeks_between_visits = {weeks}): {names}",
+    ),
+    "note.rotation.failed": (
+        "rotation: ikke alle forfaldne byer kan besøges i ugen sammen med de øvrige krav ({why}); "
+        "de forfaldne byer er planlagt med fuld præmie i stedet for som krav",
+        "rotation: not every overdue town can be visited this week together with the other "
+        "requirements ({why}); the overdue towns are planned at full prize instead of as requirements",
+    ),
+    # requests the ledger remembers
+    "note.ledger.closed": (
+        "anmodning {id} ({name}): {state} ifølge ledgeren; planlægges ikke igen",
+        "request {id} ({name}): {state} according to the ledger; not planned again",
+    ),
+    "note.ledger.served": ("udført", "served"),
+    "note.ledger.cancelled": ("annulleret", "cancelled"),
+    "note.ledger.planned": ("planlagt i en anden uge", "planned in another week"),
+    "note.ledger.carried": (
+        "anmodning {id} ({name}): stadig åben fra en tidligere uge; føres videre",
+        "request {id} ({name}): still open from an earlier week; carried over",
+    ),
+    "note.ledger.open_requests": ("{source} (åbne anmodninger)", "{source} (open requests)"),
+    # places no road reaches
+    "note.unreachable_sites": (
+        "{count} kandidatsted(er) er udeladt, fordi ingen vej eller fast forbindelse "
+        "(bro, tunnel, bilfærge) fører dertil fra stationerne: {names}",
+        "{count} candidate place(s) left out: no road or fixed link (bridge, tunnel, car ferry) "
+        "leads there from the stations: {names}",
+    ),
+    "requests.unreachable": (
+        "{label}: ingen vej eller fast forbindelse (bro, tunnel, bilfærge) fører til "
+        "anmodning(er) {listed}; ret stedet, eller tilføj forbindelsen med links_file",
+        "{label}: no road or fixed link (bridge, tunnel, car ferry) leads to request(s) {listed}; "
+        "correct the place, or add the link with links_file",
+    ),
+    "requests.unreachable_one": (
+        "{id} ({name}, {municipality}, række {row})",
+        "{id} ({name}, {municipality}, row {row})",
+    ),
 }

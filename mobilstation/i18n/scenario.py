@@ -111,6 +111,52 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "working time must be more than 0 and at most 24 hours, got {got}",
     ),
     "value.no_file": ("filen findes ikke: {path}", "file not found: {path}"),
+    "value.time": (
+        "forventede et klokkeslæt som '09:30', fik {got}",
+        "expected a time like '09:30', got {got}",
+    ),
+    "value.window": (
+        "forventede et tidsvindue som '09:00-17:00', fik {got}",
+        "expected a window like '09:00-17:00', got {got}",
+    ),
+    "value.window_minutes": (
+        "forventede [åbner, lukker] som hele minutter efter midnat, fik {got}",
+        "expected [open, close] as whole minutes since midnight, got {got}",
+    ),
+    "value.window_form": (
+        "forventede 'TT:MM-TT:MM' eller [åbner, lukker] i minutter, fik {got}",
+        "expected 'HH:MM-HH:MM' or [open, close] minutes, got {got}",
+    ),
+    "value.window_range": (
+        "tidsvindue {got}: forventede 0 <= åbner <= lukker <= 1440 minutter (00:00-24:00)",
+        "window {got}: expected 0 <= open <= close <= 1440 minutes (00:00-24:00)",
+    ),
+    "value.windows": (
+        "forventede en liste af tidsvinduer ('TT:MM-TT:MM' eller [åbner, lukker]), fik {got}",
+        "expected a list of windows ('HH:MM-HH:MM' or [open, close]), got {got}",
+    ),
+    "value.windows_empty": ("der skal være mindst ét tidsvindue", "at least one window is required"),
+    "value.town_band": (
+        "town_min_population ({low}) skal være mindre end town_max_population ({high})",
+        "town_min_population ({low}) must be below town_max_population ({high})",
+    ),
+    # a campaign of the scenario
+    "campaign.slug": (
+        "forventede små bogstaver, cifre og '-', f.eks. 'butikker-hjoerring', fik {got}",
+        "expected lower-case letters, digits and '-', e.g. 'butikker-hjoerring', got {got}",
+    ),
+    "campaign.week": (
+        "forventede en ISO-uge som '2027-W04', fik {got}",
+        "expected an ISO week like '2027-W04', got {got}",
+    ),
+    "campaign.one_source": (
+        "forventede præcis ét af 'targets' (en fil) eller 'trigger' (hotspots)",
+        "expected exactly one of 'targets' (a file) or 'trigger' (hotspots)",
+    ),
+    "campaign.no_deadline": (
+        "en kampagne med en targets-fil skal have en 'deadline_week'",
+        "a campaign with a targets file needs a 'deadline_week'",
+    ),
     # the schema's own checks
     "schema.home_both": (
         "giv enten et stednavn eller lat/lon, ikke begge",

@@ -16,6 +16,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Can also be set with the MOBILSTATION_LANG environment variable.",
     ),
     "word.and": ("og", "and"),
+    "word.or": ("eller", "or"),
     # -- the app and its shared options -------------------------------------
     "app.help": (
         "Planlæg ugen for de mobile politistationer og lokalbetjentenes timer.\n\n"

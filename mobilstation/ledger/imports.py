@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from mobilstation.errors import InputError
+from mobilstation.i18n import t
 from mobilstation.outputs.labels import KIND_NAMES
 from mobilstation.tabular import parse_code, parse_date, read_table
 
@@ -65,7 +66,7 @@ def read_visit_rows(
     CSV-injection guard so names come back as written.
     """
     table = read_table(
-        path, required=["site_id", "date"], aliases=_ALIASES, what="a header: site_id,date (or visits.csv)"
+        path, required=["site_id", "date"], aliases=_ALIASES, what=t("import.what")
     )
     out: list[tuple[int, str, date, dict[str, Any]]] = []
     errors: list[str] = []
@@ -73,9 +74,9 @@ def read_visit_rows(
         sid = row.get("site_id", "").strip()
         problems = []
         if not sid:
-            problems.append("site_id: empty")
+            problems.append(t("import.site_empty"))
         elif known_sites is not None and sid not in known_sites:
-            problems.append(f"site_id: {sid!r} is not a candidate site of the scenario or a published plan")
+            problems.append(t("import.site_unknown", id=sid))
         day = None
         try:
             day = parse_date(row.get("date", ""), where="date")
@@ -102,7 +103,7 @@ def read_visit_rows(
             )
         )
     if errors:
-        raise InputError(f"{path}: {len(errors)} problem(s); nothing imported:\n" + "\n".join(errors))
+        raise InputError("\n".join([t("import.problems", path=path, count=len(errors)), *errors]))
     if not out:
-        raise InputError(f"{path}: no visits in the file")
+        raise InputError(t("import.none", path=path))
     return out

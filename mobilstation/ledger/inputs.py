@@ -17,12 +17,13 @@ from dataclasses import replace
 
 from mobilstation.demand.requests import RequestReport, Requests, place_requests, request_row
 from mobilstation.demand.rotation import merged_history
+from mobilstation.i18n import t
 from mobilstation.ledger.store import Memory
 from mobilstation.scenario import ResolvedScenario
 
 __all__ = ["with_memory"]
 
-_STATE_DA = {"served": "udført", "cancelled": "annulleret", "planned": "planlagt i en anden uge"}
+_STATES = {state: f"note.ledger.{state}" for state in ("served", "cancelled", "planned")}
 
 
 def with_memory(resolved: ResolvedScenario, memory: Memory) -> ResolvedScenario:
@@ -34,14 +35,15 @@ def with_memory(resolved: ResolvedScenario, memory: Memory) -> ResolvedScenario:
     report = requests.report if requests is not None else RequestReport(source=memory.source)
     closed_in_file = set(memory.closed_requests) & _file_ids(resolved)
     # what the reader said of a request the ledger has closed (overdue, promise passed) no longer holds
-    warnings = [w for w in warnings if not any(f"request {rid!r}" in w for rid in closed_in_file)]
+    # (the reader wrote them in the run's language: "anmodning 'r1'" or "request 'r1'")
+    said = [(f"anmodning {rid!r}", f"request {rid!r}") for rid in closed_in_file]
+    warnings = [w for w in warnings if not any(a in w or b in w for a, b in said)]
     for r in requests or []:
         in_file.add(r.id)
         state = memory.closed_requests.get(r.id)
         if state is not None:
-            warnings.append(
-                f"anmodning {r.id} ({r.name}): {_STATE_DA.get(state, state)} ifølge ledgeren; planlægges ikke igen"
-            )
+            said_state = t(_STATES[state]) if state in _STATES else state
+            warnings.append(t("note.ledger.closed", id=r.id, name=r.name, state=said_state))
             continue
         kept.append(r)
     carried = [
@@ -50,10 +52,10 @@ def with_memory(resolved: ResolvedScenario, memory: Memory) -> ResolvedScenario:
         if rid not in in_file and rid not in memory.closed_requests
     ]
     if carried:
-        extra = RequestReport(source=f"{memory.source} (åbne anmodninger)")
+        extra = RequestReport(source=t("note.ledger.open_requests", source=memory.source))
         placed = place_requests(carried, resolved.district, dates=resolved.dates, report=extra)
         for r in placed:
-            warnings.append(f"anmodning {r.id} ({r.name}): stadig åben fra en tidligere uge; føres videre")
+            warnings.append(t("note.ledger.carried", id=r.id, name=r.name))
         warnings += extra.findings()
         kept += list(placed)
     if requests is not None or kept:

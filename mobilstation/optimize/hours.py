@@ -46,17 +46,13 @@ from ortools.linear_solver import pywraplp
 
 from mobilstation.demand.site import Site
 from mobilstation.errors import PlanFailed
+from mobilstation.i18n import num, t
 from mobilstation.optimize.specs import Officer, Quota, WeekSettings
 from mobilstation.travel.base import TravelMatrix
 
 _EPS_TRAVEL = 1e-5  # objective weight per officer travel minute: only breaks ties
 MIP_GAP = 5e-3  # relative gap to the LP bound at which a solution counts as OPTIMAL (0.5 %)
 _MIP_NODES = 500  # SCIP node limit: a work limit, so the result does not depend on the clock
-
-
-def fmt_hours(h: float) -> str:
-    """Hours with one decimal and a Danish decimal comma."""
-    return f"{h:.1f}".replace(".", ",")
 
 
 @dataclass
@@ -366,11 +362,9 @@ def _quota_failure(need, need_blocks, build, mobile_hours, names, settings) -> P
         most = solver.Objective().Value() * p.block_min / 60
         if most + 1e-6 < need_blocks[m] * p.block_min / 60:
             mob = mobile_hours.get(m, 0.0)
-            violations.append(
-                f"kvote {names.get(m, m)}: {fmt_hours(need[m] + mob)} timer krævet "
-                f"({fmt_hours(mob)} mobil + {fmt_hours(need[m])} patrulje), højst "
-                f"{fmt_hours(mob + most)} timer til rådighed (mangler {fmt_hours(need[m] - most)})"
-            )
+            said = {"need": num(need[m] + mob), "mobile": num(mob), "patrol": num(need[m])}
+            said |= {"most": num(mob + most), "short": num(need[m] - most)}
+            violations.append(t("error.hours_one", quota=t("cover.quota", name=names.get(m, m)), **said))
     if not violations:
         solver = pywraplp.Solver.CreateSolver("GLOP")
         build(solver, integer=False, objective="reach", target=set(need_blocks))
@@ -378,8 +372,6 @@ def _quota_failure(need, need_blocks, build, mobile_hours, names, settings) -> P
         most = solver.Objective().Value() * p.block_min / 60
         total = sum(need.values())
         listed = ", ".join(names.get(m, m) for m in sorted(need))
-        violations.append(
-            f"kvoterne for {listed}: {fmt_hours(total)} patruljetimer krævet tilsammen, "
-            f"højst {fmt_hours(most)} til rådighed (mangler {fmt_hours(max(total - most, 0.0))})"
-        )
-    return PlanFailed("Timekvoterne kan ikke nås med betjentenes timer", violations)
+        said = {"need": num(total), "most": num(most), "short": num(max(total - most, 0.0))}
+        violations.append(t("error.hours_all", listed=listed, **said))
+    return PlanFailed(t("error.hours_unreachable"), violations)

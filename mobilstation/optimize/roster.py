@@ -42,6 +42,7 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
+from mobilstation.i18n import t
 from mobilstation.optimize.specs import Officer, WeekSettings
 from mobilstation.travel.closures import LinkClosures
 
@@ -301,22 +302,17 @@ def _uncrewed_reason(
     day = slot.date.isoformat()
     eligible = sum(1 for o in range(len(officers)) if (o, s) in x)
     if eligible < slot.crew_size:
-        where = f"fra {slot.depot_id}" if settings.crew_home_rule == "same_station" else "i kredsen"
+        same = settings.crew_home_rule == "same_station"
+        where = t("crew.from", depot=slot.depot_id) if same else t("crew.district")
         present = sum(
             1
             for off in officers
             if slot.date.isoweekday() in off.available_days
             and (settings.crew_home_rule == "any" or off.station_id == slot.depot_id)
         )
-        return (
-            f"{slot.route_id} {day}: {slot.crew_size} betjente kræves, "
-            f"kun {eligible} {where} kan tage vagten "
-            f"({present} på arbejde den dag; mangler {slot.crew_size - eligible})"
-        )
-    return (
-        f"{slot.route_id} {day}: {eligible} betjente kunne tage vagten, men ugens timer eller hviletiden "
-        f"rækker ikke til en besætning på {slot.crew_size}"
-    )
+        said = {"need": slot.crew_size, "eligible": eligible, "present": present, "where": where}
+        return t("crew.too_few", route=slot.route_id, day=day, short=slot.crew_size - eligible, **said)
+    return t("crew.no_hours", route=slot.route_id, day=day, eligible=eligible, need=slot.crew_size)
 
 
 @dataclass(frozen=True)

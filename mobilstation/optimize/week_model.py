@@ -15,9 +15,9 @@ import numpy as np
 
 from mobilstation.demand.site import Site
 from mobilstation.errors import PlanFailed
+from mobilstation.i18n import num, t
 from mobilstation.optimize import explain as _explain
 from mobilstation.optimize.core.problem import Cover, Group, Job, Problem, RouteSpec
-from mobilstation.optimize.hours import fmt_hours
 from mobilstation.optimize.roster import (
     CrewSlot,
     assign_crews,
@@ -276,11 +276,11 @@ class _Building:
 
         covers, cover_max, failures = self._covers(jobs, site_jobs)
         if failures:
-            failures += [f"bil-dag uden besætning: {u['reason']}" for u in self.unusable]
-            raise PlanFailed("Ugen kan ikke planlægges: krav kan ikke opfyldes", failures)
+            failures += [t("cover.uncrewed", reason=u["reason"]) for u in self.unusable]
+            raise PlanFailed(t("error.plan_failed"), failures)
         # a mandatory site with a single possible day is simply required
         for c in covers:
-            if c.name.startswith("anmodning") and len(c.jobs) == 1:
+            if c.name.startswith(t("cover.request", name="")) and len(c.jobs) == 1:
                 j = c.jobs[0]
                 old = core_jobs[j]
                 core_jobs[j] = Job(
@@ -317,15 +317,15 @@ class _Building:
             if not site.mandatory:
                 continue
             mine = site_jobs[site.id]
-            label = f"anmodning {site.name}"
+            label = t("cover.request", name=site.name)
             if not mine:
                 before = [o for o in self._opts[site.id] if site.deadline is None or o.date <= site.deadline]
                 hits = [
                     o for code in ("unreachable", "no_skill", "wrong_day") for o in before if o.code == code
                 ]
-                why = hits[0].detail if hits else "Fristen er før ugens første planlagte dag."
-                by = f" senest {site.deadline.isoformat()}" if site.deadline else ""
-                failures.append(f"{label} ({site.id}): skal besøges{by}, men kan ikke: {why}")
+                why = hits[0].detail if hits else t("cover.deadline_before")
+                by = t("cover.by", date=site.deadline.isoformat()) if site.deadline else ""
+                failures.append(t("cover.cannot", cover=label, id=site.id, by=by, why=why))
                 continue
             covers.append(Cover(tuple(mine), 1, (), label))
             most.append(1)
@@ -333,30 +333,27 @@ class _Building:
             muni_sites = [s for s in self.sites if s.municipality_code == q.municipality]
             mine = [j for s in muni_sites for j in site_jobs[s.id]]
             name = self.muni_name(q.municipality)
+            quota = t("cover.quota", name=name)
             if q.min_visits > 0:
                 top = sum(reachable(s) for s in muni_sites)
                 need_visits = q.min_visits
                 if top < q.min_visits:
-                    text = (
-                        f"kvote {name}: {q.min_visits} besøg krævet, højst {top} muligt i ugen "
-                        f"(mangler {q.min_visits - top})"
-                    )
+                    said = {"need": q.min_visits, "top": top, "short": q.min_visits - top}
+                    text = t("cover.visits_top", quota=quota, **said)
                     need_visits = self._short(text, top, failures)
                 if need_visits > 0:
-                    covers.append(Cover(tuple(mine), need_visits, (), f"kvote {name}: besøg"))
+                    covers.append(Cover(tuple(mine), need_visits, (), f"{quota}: {t('cover.visits')}"))
                     most.append(top)
             if q.min_mobile_hours > 0:
                 need = math.ceil(q.min_mobile_hours * 60 - 1e-9)
                 top = sum(reachable(s) * s.service_min for s in muni_sites)
                 if top < need:
-                    text = (
-                        f"kvote {name}: {fmt_hours(q.min_mobile_hours)} mobile timer krævet, højst "
-                        f"{fmt_hours(top / 60)} mulige i ugen (mangler {fmt_hours((need - top) / 60)})"
-                    )
+                    hours = {"need": num(q.min_mobile_hours), "top": num(top / 60)}
+                    text = t("cover.hours_top", quota=quota, short=num((need - top) / 60), **hours)
                     need = self._short(text, top, failures)
                 if need > 0:
                     weights = tuple(jobs[j].site.service_min for j in mine)
-                    covers.append(Cover(tuple(mine), need, weights, f"kvote {name}: mobile timer"))
+                    covers.append(Cover(tuple(mine), need, weights, f"{quota}: {t('cover.hours')}"))
                     most.append(top)
         return covers, most, failures
 

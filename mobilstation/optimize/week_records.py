@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from mobilstation.demand.site import Site
 from mobilstation.errors import PlanFailed
-from mobilstation.i18n import t
+from mobilstation.i18n import num, t
 from mobilstation.optimize import explain as _explain
-from mobilstation.optimize.hours import HoursPlan, allocate_hours, fmt_hours, patrol_areas
+from mobilstation.optimize.hours import HoursPlan, allocate_hours, patrol_areas
 from mobilstation.optimize.roster import (
     CrewAssignment,
     CrewSlot,
@@ -89,9 +89,9 @@ class _Records:
             state.satisfy_covers()
             state.improve()
         raise PlanFailed(
-            "Ugen kan ikke bemandes: færdigheder mangler",
+            t("error.no_crews"),
             [
-                f"{rid}: ingen betjent med {', '.join(sorted(s))}"
+                t("error.no_crew_skill", route=rid, skills=", ".join(sorted(s)))
                 for rid, s in sorted(crews.missing_skills.items())
             ],
         )
@@ -186,12 +186,11 @@ class _Records:
             bad = []
             for m, need in plan.need_hours.items():
                 if patrol_hours.get(m, 0.0) + 1e-6 < need:
-                    bad.append(
-                        f"kvote {self.muni_name(m)}: {fmt_hours(need)} patruljetimer krævet, kun "
-                        f"{fmt_hours(patrol_hours.get(m, 0.0))} kan lægges i vagter (hviletid/vagtlængde)"
-                    )
+                    quota = t("cover.quota", name=self.muni_name(m))
+                    said = {"need": num(need), "got": num(patrol_hours.get(m, 0.0))}
+                    bad.append(t("error.hours_unplaced_one", quota=quota, **said))
             if bad:
-                raise PlanFailed("Timekvoterne kan ikke lægges i vagter", bad)
+                raise PlanFailed(t("error.hours_unplaced"), bad)
         officer_records = []
         for o in self.officers:
             mine = sorted(shifts[o.id], key=lambda sh: (sh.date, sh.start, sh.duty))

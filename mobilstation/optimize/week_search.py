@@ -10,9 +10,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from mobilstation.errors import PlanFailed
-from mobilstation.i18n import t
+from mobilstation.i18n import num, t
 from mobilstation.optimize.colgen import ColgenResult, ColumnGeneration
-from mobilstation.optimize.hours import fmt_hours
 from mobilstation.optimize.week_model import _Model
 from mobilstation.progress import Step
 
@@ -180,20 +179,16 @@ class _Searching:
             if got >= c.minimum:
                 continue
             top = self.model.cover_max[ci]
-            if c.name.startswith("anmodning"):
-                bad.append(f"{c.name}: kunne ikke få plads på ruterne inden fristen")
-            elif c.name.endswith("mobile timer"):
-                bad.append(
-                    f"{c.name.removesuffix(': mobile timer')}: "
-                    f"{fmt_hours(c.minimum / 60)} mobile timer krævet, "
-                    f"kun {fmt_hours(got / 60)} planlagt (teoretisk højst {fmt_hours(top / 60)}; mangler "
-                    f"{fmt_hours((c.minimum - got) / 60)})"
-                )
+            hours = f": {t('cover.hours')}"  # the cover names of WeekModel._covers
+            if c.name.startswith(t("cover.request", name="")):
+                bad.append(t("cover.no_room", cover=c.name))
+            elif c.name.endswith(hours):
+                said = {"need": num(c.minimum / 60), "got": num(got / 60), "top": num(top / 60)}
+                said["short"] = num((c.minimum - got) / 60)
+                bad.append(t("cover.hours_short", quota=c.name.removesuffix(hours), **said))
             else:
-                bad.append(
-                    f"{c.name.removesuffix(': besøg')}: {c.minimum} besøg krævet, "
-                    f"kun {got} muligt med ruternes tid "
-                    f"(teoretisk højst {top}; mangler {c.minimum - got})"
-                )
+                quota = c.name.removesuffix(f": {t('cover.visits')}")
+                said = {"need": c.minimum, "got": got, "top": top, "short": c.minimum - got}
+                bad.append(t("cover.visits_short", quota=quota, **said))
         if bad:
             raise PlanFailed(t("error.plan_failed"), bad)

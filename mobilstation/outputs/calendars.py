@@ -45,6 +45,7 @@ from icalendar import Calendar, Event, vCalAddress
 
 from mobilstation._io import atomic_write_bytes
 from mobilstation.errors import InputError
+from mobilstation.i18n import t
 from mobilstation.outputs import labels as L
 from mobilstation.outputs.patrol import drive_home, patrol_stints
 from mobilstation.plan import CalendarEventState, CalendarState, PlanRecord, Route, SiteRecord
@@ -318,10 +319,8 @@ def calendar_state(plan: PlanRecord, previous: PlanRecord | None = None) -> Cale
     if previous is None and plan.calendar is not None:
         return plan.calendar
     if previous is not None and previous.scenario.iso_week != plan.scenario.iso_week:
-        raise InputError(
-            f"previous plan: week {previous.scenario.iso_week}, but this plan is week "
-            f"{plan.scenario.iso_week} (calendars update only the same week's publication)"
-        )
+        weeks = {"previous": previous.scenario.iso_week, "week": plan.scenario.iso_week}
+        raise InputError(t("planfile.other_week", **weeks))
     now = _stamp_text(plan)
     drafts = _drafts(plan)
     prev_state = calendar_state(previous) if previous is not None else CalendarState()

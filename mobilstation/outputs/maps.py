@@ -81,6 +81,7 @@ from shapely.ops import unary_union
 from mobilstation._io import atomic_write_text
 from mobilstation.errors import GeodataError, InputError
 from mobilstation.geo.model import METRIC_CRS, STORAGE_CRS, District
+from mobilstation.i18n import t
 from mobilstation.outputs import labels as L
 from mobilstation.outputs._offline import assert_offline, make_offline
 from mobilstation.outputs.colours import route_palette
@@ -291,8 +292,7 @@ class _Context:
         missing = [m.code for m in plan.municipalities if m.code not in by_code]
         if missing:
             raise GeodataError(
-                f"district {plan.scenario.district!r}: no municipality polygon for code(s) "
-                f"{', '.join(missing)} named in the plan"
+                t("planfile.no_polygon", district=plan.scenario.district, codes=", ".join(missing))
             )
         simplifier = _Simplifier()
         mun_shapes = {m.code: m.geometry for m in district.municipalities}
@@ -328,9 +328,7 @@ class _Context:
         for r in ordered:
             for stop in sorted(r.stops, key=lambda s: s.seq):
                 if stop.site_id not in sites:
-                    raise InputError(
-                        f"plan: route {r.id}: stop {stop.seq} names unknown site {stop.site_id!r}"
-                    )
+                    raise InputError(t("planfile.unknown_stop", route=r.id, seq=stop.seq, site=stop.site_id))
                 visits.setdefault(stop.site_id, []).append(
                     _Visit(r, stop, route_colour[r.id], route_label[r.id])
                 )
@@ -340,9 +338,7 @@ class _Context:
             try:
                 geom = shape(h.geometry)
             except Exception as exc:
-                raise InputError(
-                    f"plan: hotspots[{h.id}].geometry: not a valid GeoJSON geometry: {exc}"
-                ) from exc
+                raise InputError(t("planfile.bad_hotspot", id=h.id, reason=exc)) from exc
             hotspot_display.append((h, simplifier.geojson(geom, HOTSPOT_TOLERANCE_M)))
         colormap = None
         if plan.hotspots:
@@ -383,7 +379,7 @@ class _Context:
             if unicodedata.normalize("NFC", m.name).casefold() == wanted:
                 return m.code
         names = ", ".join(m.name for m in self.plan.municipalities)
-        raise InputError(f"municipality {key!r}: not in this plan (expected a code or one of: {names})")
+        raise InputError(t("planfile.unknown_municipality", key=key, names=names))
 
     def place(self, route: Route, place_id: str) -> tuple[float, float]:
         """(lat, lon) of a leg end: the route's depot, a station or a site."""
@@ -395,7 +391,7 @@ class _Context:
         for st in self.plan.stations:
             if st.id == place_id:
                 return st.lat, st.lon
-        raise InputError(f"plan: route {route.id}: leg refers to unknown place {place_id!r}")
+        raise InputError(t("planfile.unknown_place", route=route.id, place=place_id))
 
     def route_points(self, route: Route) -> list[list[float]]:
         """The drawn line of a route: depot, stops in order, depot; ferry legs go via the link's ends."""

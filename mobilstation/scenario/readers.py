@@ -126,15 +126,14 @@ def read_history(path: str | os.PathLike[str]) -> dict[str, date]:
     header, rows = _open_csv(p)
     missing = [c for c in ("site_id", "last_visit") if c not in header]
     if missing:
-        raise InputError(
-            f"{label}: missing column(s) {', '.join(missing)}; expected columns site_id,last_visit"
-        )
+        raise InputError(t("history.missing_columns", where=label, missing=", ".join(missing)))
     out: dict[str, date] = {}
     for line, row in rows:
         sid = row.get("site_id", "")
         if not sid:
-            raise InputError(f"{label}: row {line}: site_id: empty")
-        when = parse_date(row.get("last_visit", ""), where=f"{label}: row {line}: last_visit")
+            raise InputError(t("history.site_empty", where=label, row=line))
+        where = f"{t('history.row', where=label, row=line)}: last_visit"
+        when = parse_date(row.get("last_visit", ""), where=where)
         if sid not in out or when > out[sid]:
             out[sid] = when
     return out
