@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
-	$(BIN)/python -m mobilstation.optimize.labelling
+	$(BIN)/python -c "from mobilstation.optimize.labelling import compile_now; compile_now()"
 	touch $(STAMP)
 
 lock:

@@ -387,7 +387,10 @@ def compile_now() -> None:
 
     ``make setup`` calls it, so the first plan's search time is not spent
     compiling (about 8 s on the 2-core machine); later runs load the
-    compiled code from ``__pycache__``.
+    compiled code from ``__pycache__``. It must be called from an import
+    of this module, never with the module run as ``__main__``: the cached
+    clock call (``objmode``) would look up ``time`` in the running script's
+    globals.
     """
     hops = np.array([[0, 10], [10, 0]], dtype=np.int64)
     keep = np.full((2, 1), 3, dtype=np.uint64)
@@ -416,7 +419,3 @@ def compile_now() -> None:
             restrict,
             np.inf,
         )
-
-
-if __name__ == "__main__":
-    compile_now()
