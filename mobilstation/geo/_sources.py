@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -475,7 +475,7 @@ def read_stations_file(path: Path, data: GeoData, taken: frozenset[str] = frozen
     file adds to them).
     """
     v.require_file(path, t("geo.expect.stations"))
-    label = _labeller(data)
+    label = _labeller(data.names)
     stations = _read_stations([path], data.kommuner, data.locator, label)
     problems = v.Problems(path)
     for st in stations:
@@ -488,12 +488,14 @@ def read_stations_file(path: Path, data: GeoData, taken: frozenset[str] = frozen
 def read_links_file(path: Path, data: GeoData) -> tuple[Link, ...]:
     """Bridges, tunnels and ferries from a planner's file with the columns of ``links.csv``."""
     v.require_file(path, t(_EXPECTED[LINKS_FILE]))
-    return _read_links(path, data.locator, _labeller(data))
+    return _read_links(path, data.locator, _labeller(data.names))
 
 
-def _labeller(data: GeoData) -> Label:
+def _labeller(names: Mapping[str, str]) -> Label:
+    """How a message names a municipality code: "0849 Jammerbugt" (or just "municipality")."""
+
     def label(code: str | None) -> str:
-        return f"{code} {data.names[code]}" if code else t("geo.municipality")
+        return f"{code} {names[code]}" if code else t("geo.municipality")
 
     return label
 
@@ -509,10 +511,7 @@ def load_data(root_str: str, stamp: Stamp) -> GeoData:
     names.update(pop_names)
     codes = sorted(kommuner)
     locator = Locator(codes, [kommuner[c].geometry for c in codes], [kommuner[c].metric for c in codes])
-
-    def label(code: str | None) -> str:
-        return f"{code} {names[code]}" if code else t("geo.municipality")
-
+    label = _labeller(names)
     towns = _read_towns(root, kommuner, locator, label)
     stations = _read_stations(sorted(root.glob(STATIONS_GLOB)), kommuner, locator, label)
     postal = _read_postal(root / POSTNUMRE_FILE, kommuner)

@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import shapely
@@ -323,6 +323,17 @@ def stations_in_town(district: District, town: str) -> list[Station]:
     return sorted((s for s in district.stations if s.town and _norm(s.town) == q), key=lambda s: s.id)
 
 
+_P = TypeVar("_P", Station, Town)
+
+
+def _one_named(name: str, district: District, hits: list[_P]) -> _P | None:
+    """The one place of ``hits`` (None for none); several raise, listing their ids to choose from."""
+    if len(hits) > 1:
+        listed = ", ".join(f"{p.id} ({p.municipality_code})" for p in hits)
+        raise GeodataError(t("geo.name_ambiguous", name=name, district=district.name, listed=listed))
+    return hits[0] if hits else None
+
+
 def find_place(district: District, name: str) -> Station | Town:
     """A station or town of the district by station id, town id, station name, station town or town name.
 
@@ -341,25 +352,19 @@ def find_place(district: District, name: str) -> Station | Town:
     for town in district.towns:
         if _norm(town.id) == q:
             return town
-    hits = [s for s in district.stations if _norm(s.name) == q]
-    if len(hits) == 1:
-        return hits[0]
-    if len(hits) > 1:
-        listed = ", ".join(f"{p.id} ({p.municipality_code})" for p in hits)
-        raise GeodataError(t("geo.name_ambiguous", name=name, district=district.name, listed=listed))
+    station = _one_named(name, district, [s for s in district.stations if _norm(s.name) == q])
+    if station is not None:
+        return station
     in_town = stations_in_town(district, name)
     if len(in_town) == 1:
         return in_town[0]
     if len(in_town) > 1:
         raise AmbiguousStationError(name, in_town)
-    hits = [t for t in district.towns if _norm(t.name) == q]
-    if len(hits) == 1:
-        return hits[0]
-    if len(hits) > 1:
-        listed = ", ".join(f"{p.id} ({p.municipality_code})" for p in hits)
-        raise GeodataError(t("geo.name_ambiguous", name=name, district=district.name, listed=listed))
+    town = _one_named(name, district, [town for town in district.towns if _norm(town.name) == q])
+    if town is not None:
+        return town
     candidates = [s.id for s in district.stations] + [s.name for s in district.stations]
-    candidates += [t.name for t in district.towns]
+    candidates += [town.name for town in district.towns]
     hint = _did_you_mean(name, candidates)
     raise GeodataError(t("place.none", name=name, district=district.name, hint=hint))
 
